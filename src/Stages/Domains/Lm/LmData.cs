@@ -1,0 +1,48 @@
+using Lab.Stages.Core;
+using Lab.Stages.Subset;
+using LanguageExt;
+
+namespace Lab.Stages.Domains.Lm;
+
+/// <summary>
+/// A tokenised corpus split once for a seed: validation and test examples first (fixed, never in a shard), the rest
+/// the training split in shuffled order, whose prefixes are the shards. Examples are id arrays ending in &lt;eos&gt;.
+/// </summary>
+public sealed record LmData(Vocabulary Vocab, int[] Val, int[] Test, IReadOnlyList<int[]> Train, string Fingerprint)
+{
+    /// <summary>Tokens (with &lt;eos&gt;) in the whole training split.</summary>
+    public long TrainTokens => Train.Sum(e => (long)e.Length);
+
+    /// <summary>The token stream of the first <paramref name="examples"/> training examples (a shard).</summary>
+    public int[] ShardStream(int examples) => Train.Take(examples).SelectMany(e => e).ToArray();
+
+    /// <summary>Tokenises the documents, shuffles their examples with the seed, cuts validation, test and training.</summary>
+    public static Either<Problem, LmData> Prepare(IReadOnlyList<(string Name, string Text)> documents, LmPreset p, long seed)
+    {
+        var examples = documents.SelectMany(d => Tokenizer.Examples(d.Text, p.MaxExampleTokens)).Where(e => e.Length > 0).ToArray();
+        long total = examples.Sum(e => (long)e.Length + 1);
+        long needed = p.ValTokens + p.TestTokens + (p.ShardBase << (p.ShardCount - 1));
+        if (total < needed)
+            return new Problem($"the corpus has {total:N0} tokens but preset '{p.Name}' needs at least {needed:N0} (validation {p.ValTokens:N0} + test {p.TestTokens:N0} + largest shard {p.ShardBase << (p.ShardCount - 1):N0})",
+                "give more text with --data or choose a smaller preset");
+        var order = Shards.Permutation(examples.Length, seed);
+        int at = 0;
+        string[][] Take(long tokens)
+        {
+            var taken = new List<string[]>(); long n = 0;
+            while (n < tokens) { var e = examples[order[at++]]; taken.Add(e); n += e.Length + 1; }
+            return taken.ToArray();
+        }
+        var val = Take(p.ValTokens);
+        var test = Take(p.TestTokens);
+        var train = order[at..].Select(i => examples[i]).ToArray();
+        var vocab = Vocabulary.Build(train, p.VocabSize);
+        int[] Ids(string[] e) => e.Select(vocab.Id).Append(Vocabulary.Eos).ToArray();
+        var trainIds = train.Select(Ids).ToArray();
+        var valIds = val.SelectMany(Ids).ToArray();
+        var testIds = test.SelectMany(Ids).ToArray();
+        var fingerprint = Hashing.Sha256(string.Join("|", Tokenizer.Version, vocab.Hash, Hashing.Sha256(valIds),
+            Hashing.Sha256(testIds), Hashing.Sha256(trainIds.SelectMany(e => e)), p.MaxExampleTokens, seed))[..16];
+        return new LmData(vocab, valIds, testIds, trainIds, fingerprint);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Lab.Stages.Domains.Lm;
+
+/// <summary>The metric that counts: per-token cross-entropy computed from the ONNX model's logits by ONNX Runtime.</summary>
+public static class LmOrtEval
+{
+    /// <summary>Cross-entropy and perplexity of an evaluation stream, and how fast ONNX Runtime got there.</summary>
+    public sealed record Result(double Nats, double Perplexity, long Tokens, double Seconds)
+    {
+        /// <summary>Evaluation tokens per second.</summary>
+        public double TokensPerSecond => Seconds > 0 ? Tokens / Seconds : 0;
+    }
+
+    /// <summary>Logits [T, B, V] for inputs [T, B] (time-major int64 ids).</summary>
+    public static float[] Logits(InferenceSession session, long[] x, int t, int b)
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(x, [t, b]);
+        using var outputs = session.Run(new RunOptions(), ["tokens"], [input], ["logits"]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>Mean cross-entropy (nats) over the stream's non-overlapping windows of length <paramref name="t"/>.</summary>
+    public static Result CrossEntropy(InferenceSession session, int[] stream, int t, int batch)
+    {
+        var clock = Stopwatch.StartNew();
+        double sum = 0; long n = 0;
+        using var runOptions = new RunOptions();
+        foreach (var chunk in LmWindows.Chunks(LmWindows.Starts(stream.Length, t), batch))
+        {
+            var (x, y) = LmWindows.Batch(stream, chunk, t);
+            using var input = OrtValue.CreateTensorValueFromMemory(x, [t, chunk.Length]);
+            using var outputs = session.Run(runOptions, ["tokens"], [input], ["logits"]);
+            var logits = outputs[0].GetTensorDataAsSpan<float>();
+            int v = logits.Length / y.Length;
+            for (int k = 0; k < y.Length; k++) sum += NegLogSoftmax(logits.Slice(k * v, v), (int)y[k]);
+            n += y.Length;
+        }
+        double nats = n == 0 ? double.NaN : sum / n;
+        return new Result(nats, Math.Exp(nats), n, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>−log softmax(z)[target], computed stably in double.</summary>
+    public static double NegLogSoftmax(ReadOnlySpan<float> z, int target)
+    {
+        float max = float.NegativeInfinity;
+        foreach (var v in z) if (v > max) max = v;
+        double s = 0;
+        foreach (var v in z) s += Math.Exp(v - max);
+        return Math.Log(s) + max - z[target];
+    }
+}

@@ -1,0 +1,39 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Lab.Stages.Domains.Lm;
+
+/// <summary>Embedding → LSTM → linear word language model. Input token ids [T, B]; output logits [T, B, V].</summary>
+public sealed class LstmLm : Module<Tensor, Tensor>
+{
+    /// <summary>The model spec it was built from.</summary>
+    public LmModelSpec Spec { get; }
+    /// <summary>Vocabulary size.</summary>
+    public int VocabSize { get; }
+    internal readonly Embedding embed;
+    internal readonly LSTM lstm;
+    internal readonly Linear head;
+    readonly Dropout drop;
+
+    /// <summary>A freshly initialised model (draws from torch's global generator: seed it first).</summary>
+    public LstmLm(LmModelSpec spec, int vocabSize) : base("LstmLm")
+    {
+        Spec = spec; VocabSize = vocabSize;
+        embed = Embedding(vocabSize, spec.Embed);
+        lstm = LSTM(spec.Embed, spec.Hidden, spec.Layers, dropout: spec.Layers > 1 ? spec.Dropout : 0.0);
+        drop = Dropout(spec.Dropout);
+        head = Linear(spec.Hidden, vocabSize);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor tokens)
+    {
+        using var e = drop.call(embed.call(tokens));
+        var (y, h, c) = lstm.call(e);
+        h.Dispose(); c.Dispose();
+        using (y) using (var d = drop.call(y)) return head.call(d);
+    }
+}

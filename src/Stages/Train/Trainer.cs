@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using LanguageExt;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lab.Stages.Train;
+
+/// <summary>
+/// The training loop every domain shares: Adam, gradient clipping, one dispose scope per step, validation after each
+/// epoch, early stopping with the best weights restored, divergence (NaN/inf loss) reported as a status.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Trains <paramref name="model"/> in place and leaves it holding its best-validation weights.</summary>
+    /// <param name="model">The model, already on <paramref name="device"/>.</param>
+    /// <param name="epoch">The batches of epoch e (the domain shuffles them with its seed).</param>
+    /// <param name="loss">Mean loss of model output against targets.</param>
+    /// <param name="validate">Validation loss of the model in eval mode (lower is better).</param>
+    /// <param name="settings">Learning rate, epochs, patience, clipping, seed.</param>
+    /// <param name="device">Where tensors live.</param>
+    /// <param name="onEpoch">Told (epoch, validation loss) after each epoch, for progress displays.</param>
+    public static TrainOutcome Run(
+        nn.Module<Tensor, Tensor> model, Func<int, IEnumerable<Batch>> epoch, Func<Tensor, Tensor, Tensor> loss,
+        Func<double> validate, TrainSettings settings, Device device, Action<int, double>? onEpoch = null)
+    {
+        var opt = optim.Adam(model.parameters(), lr: settings.LearningRate);
+        var clock = Stopwatch.StartNew();
+        var curve = new List<double>();
+        Dictionary<string, Tensor>? best = null;
+        double bestVal = double.PositiveInfinity; int bestEpoch = 0, sinceBest = 0, epochs = 0;
+        long units = 0; double trainSeconds = 0;
+        string status = "ok", reason = "";
+        try
+        {
+            for (int e = 0; e < settings.MaxEpochs; e++)
+            {
+                model.train();
+                var t0 = clock.Elapsed.TotalSeconds;
+                foreach (var b in epoch(e))
+                {
+                    using var scope = NewDisposeScope();
+                    var (x, y) = b.Make(device);
+                    opt.zero_grad();
+                    var l = loss(model.call(x), y);
+                    var lv = l.item<float>();
+                    if (!float.IsFinite(lv)) { status = "diverged"; reason = $"training loss became {lv} in epoch {e + 1}"; break; }
+                    l.backward();
+                    nn.utils.clip_grad_norm_(model.parameters(), settings.ClipNorm);
+                    opt.step();
+                    units += b.Units;
+                }
+                trainSeconds += clock.Elapsed.TotalSeconds - t0;
+                if (status != "ok") break;
+                epochs = e + 1;
+                model.eval();
+                double v;
+                using (no_grad()) v = validate();
+                curve.Add(v);
+                onEpoch?.Invoke(epochs, v);
+                if (!double.IsFinite(v)) { status = "diverged"; reason = $"validation loss became {v} in epoch {epochs}"; break; }
+                if (v < bestVal)
+                {
+                    bestVal = v; bestEpoch = epochs; sinceBest = 0;
+                    DisposeAll(best);
+                    best = Snapshot(model);
+                }
+                else if (++sinceBest >= settings.Patience) break;
+            }
+            if (best is not null) Restore(model, best);
+            else if (status == "ok") { status = "failed"; reason = "no epoch finished"; }
+        }
+        finally
+        {
+            DisposeAll(best);
+            opt.Dispose();
+        }
+        model.eval();
+        return new TrainOutcome(status, reason, epochs, bestEpoch, bestVal, trainSeconds, units, curve.ToSeq());
+    }
+
+    static Dictionary<string, Tensor> Snapshot(nn.Module model)
+    {
+        using var _ = no_grad();
+        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+    }
+
+    static void Restore(nn.Module model, Dictionary<string, Tensor> snapshot)
+    {
+        using var _ = no_grad();
+        foreach (var (k, v) in model.state_dict()) v.copy_(snapshot[k]);
+    }
+
+    static void DisposeAll(Dictionary<string, Tensor>? d)
+    {
+        if (d is null) return;
+        foreach (var t in d.Values) t.Dispose();
+    }
+}
