@@ -1,0 +1,75 @@
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Lab.Fit;
+
+/// <summary>Validates a curve, fits a family to it, and bootstraps 95% intervals by resampling points (fixed seed).</summary>
+public static class CurveFitter
+{
+    /// <summary>The families known by name.</summary>
+    public static readonly Seq<ICurveFamily> Families = Seq<ICurveFamily>(new PowerLaw(), new PowerLawIrreducible());
+
+    /// <summary>Checks that the points can be fitted by a family with k parameters.</summary>
+    public static Either<FitError, Seq<Observation>> Validate(string curve, IEnumerable<Observation> points, int k)
+    {
+        var pts = points.OrderBy(p => p.M).ToSeq();
+        if (pts.Exists(p => !double.IsFinite(p.M) || !double.IsFinite(p.Error)))
+            return new FitError(curve, "a size or error is NaN or infinite");
+        if (pts.Exists(p => p.M <= 0 || p.Error <= 0))
+            return new FitError(curve, "sizes and errors must be positive (the fit is on their logarithms)");
+        var dup = pts.GroupBy(p => p.M).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null) return new FitError(curve, $"size m={dup.Key} appears {dup.Count()} times; give one error per size");
+        if (pts.Count < k) return new FitError(curve, $"{pts.Count} points cannot determine {k} parameters");
+        if (pts.Map(p => p.Error).Distinct().Count() == 1) return new FitError(curve, "the error is the same at every size; there is no curve to fit");
+        return pts;
+    }
+
+    /// <summary>Fits the family with a bootstrap of <paramref name="resamples"/> refits for the intervals.</summary>
+    public static Either<FitError, CurveFit> Fit(string curve, IEnumerable<Observation> points, ICurveFamily family, int resamples = 1000, int seed = 17)
+        => Validate(curve, points, family.ParameterNames.Count).Bind(pts =>
+        {
+            var theta = family.Fit(pts.ToArray(), null);
+            if (theta is null || theta.Any(v => !double.IsFinite(v)))
+                return Left<FitError, CurveFit>(new FitError(curve, $"the {family.Name} fit did not converge"));
+            var boot = Bootstrap(pts, family, theta, resamples, seed);
+            var estimates = family.ParameterNames.Select((name, j) =>
+            {
+                var vals = boot.Select(b => b[j]).ToArray();
+                return vals.Length >= 20
+                    ? new Estimate(name, theta[j], Quantile(vals, 0.025), Quantile(vals, 0.975))
+                    : new Estimate(name, theta[j], double.NaN, double.NaN);
+            }).ToSeq();
+            return Right<FitError, CurveFit>(new CurveFit(curve, family, estimates, LogRmse(family, theta, pts), pts, boot.ToSeq()));
+        });
+
+    /// <summary>Refits on resampled points (with replacement); resamples with fewer distinct sizes than parameters are skipped.</summary>
+    public static List<double[]> Bootstrap(Seq<Observation> pts, ICurveFamily family, double[] theta, int resamples, int seed)
+    {
+        var rng = new Random(seed);
+        var fits = new List<double[]>(resamples);
+        int k = family.ParameterNames.Count, n = pts.Count;
+        for (int r = 0; r < resamples; r++)
+        {
+            var sample = Enumerable.Range(0, n).Select(_ => pts[rng.Next(n)]).ToArray();
+            var distinct = sample.GroupBy(p => p.M).Select(g => g.First()).ToArray();
+            if (distinct.Length < k || distinct.Select(p => p.Error).Distinct().Count() == 1) continue;
+            var fit = family.Fit(sample.OrderBy(p => p.M).ToArray(), theta);
+            if (fit is not null && fit.All(double.IsFinite)) fits.Add(fit);
+        }
+        return fits;
+    }
+
+    /// <summary>Root mean square of the log residuals.</summary>
+    public static double LogRmse(ICurveFamily family, IReadOnlyList<double> theta, Seq<Observation> pts)
+        => Math.Sqrt(pts.Map(p => Math.Pow(Math.Log(family.Predict(theta, p.M)) - Math.Log(p.Error), 2)).Sum() / pts.Count);
+
+    /// <summary>Linear-interpolated quantile of the values.</summary>
+    public static double Quantile(double[] values, double q)
+    {
+        var s = values.OrderBy(v => v).ToArray();
+        if (s.Length == 0) return double.NaN;
+        double pos = q * (s.Length - 1);
+        int lo = (int)Math.Floor(pos), hi = Math.Min(s.Length - 1, lo + 1);
+        return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+    }
+}
