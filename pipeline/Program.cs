@@ -1,1 +1,1 @@
-System.Console.WriteLine("hi");
+return await Lab.Pipeline.Cli.Main(args);

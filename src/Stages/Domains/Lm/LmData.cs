@@ -25,17 +25,10 @@ public sealed record LmData(Vocabulary Vocab, int[] Val, int[] Test, IReadOnlyLi
         if (total < needed)
             return new Problem($"the corpus has {total:N0} tokens but preset '{p.Name}' needs at least {needed:N0} (validation {p.ValTokens:N0} + test {p.TestTokens:N0} + largest shard {p.ShardBase << (p.ShardCount - 1):N0})",
                 "give more text with --data or choose a smaller preset");
-        var order = Shards.Permutation(examples.Length, seed);
-        int at = 0;
-        string[][] Take(long tokens)
-        {
-            var taken = new List<string[]>(); long n = 0;
-            while (n < tokens) { var e = examples[order[at++]]; taken.Add(e); n += e.Length + 1; }
-            return taken.ToArray();
-        }
-        var val = Take(p.ValTokens);
-        var test = Take(p.TestTokens);
-        var train = order[at..].Select(i => examples[i]).ToArray();
+        var splits = Splits.Cut(examples.Select(e => e.Length + 1).ToArray(), p.ValTokens, p.TestTokens, seed);
+        var val = splits.Val.Select(i => examples[i]).ToArray();
+        var test = splits.Test.Select(i => examples[i]).ToArray();
+        var train = splits.Train.Select(i => examples[i]).ToArray();
         var vocab = Vocabulary.Build(train, p.VocabSize);
         int[] Ids(string[] e) => e.Select(vocab.Id).Append(Vocabulary.Eos).ToArray();
         var trainIds = train.Select(Ids).ToArray();

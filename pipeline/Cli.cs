@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Lab.Pipeline.Domains;
+using Lab.Stages.Core;
+using LanguageExt;
+using Opt = System.CommandLine;
+
+namespace Lab.Pipeline;
+
+/// <summary>The command line: `pipeline run`, `pipeline bench`. Exit codes: 0 done, 1 some trial failed, 2 bad input.</summary>
+public static class Cli
+{
+    /// <summary>Parses and runs; returns the exit code.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        var domain = new System.CommandLine.Option<string>("--domain") { Description = $"domain to study ({DomainRegistry.Names})", Required = true };
+        var preset = new System.CommandLine.Option<string>("--preset") { Description = "smoke | default | full", DefaultValueFactory = _ => "default" };
+        var data = new System.CommandLine.Option<string?>("--data") { Description = "a text file or folder of .txt files instead of the shipped corpus" };
+        var output = new System.CommandLine.Option<string?>("--out") { Description = "output folder (default artifacts/<domain>)" };
+        var device = new System.CommandLine.Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
+        var threads = new System.CommandLine.Option<int>("--threads") { Description = "torch and ONNX Runtime threads (default: all cores)", DefaultValueFactory = _ => 0 };
+        var seed = new System.CommandLine.Option<long>("--seed") { Description = "seed of splits, shards, initialisation and batching", DefaultValueFactory = _ => 1 };
+        var quiet = new System.CommandLine.Option<bool>("--quiet") { Description = "no progress lines" };
+
+        Command Study(string name, string description, Func<IDomainRunner, RunOptions, Reporter, Task<Either<Problem, int>>> act)
+        {
+            var c = new Command(name, description) { domain, preset, data, output, device, threads, seed, quiet };
+            c.SetAction(async (pr, ct) =>
+            {
+                var reporter = new Reporter(pr.GetValue(quiet));
+                var d = pr.GetValue(domain)!;
+                var o = new RunOptions(d, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(output) ?? Path.Combine("artifacts", d.ToLowerInvariant()),
+                    pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed));
+                var result = await DomainRegistry.Find(d).BindAsync(r => act(r, o, reporter));
+                return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+            });
+            return c;
+        }
+
+        var root = new RootCommand("Learning-curve laboratory: how error falls as training data grows (Hestness et al. 2017).")
+        {
+            Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => r.Run(o, rep)),
+            Study("bench", "throughput and model FLOP utilisation of the domain's models", (r, o, rep) => r.Bench(o, rep)),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine("see: pipeline --help");
+            return 2;
+        }
+        return await parsed.InvokeAsync();
+    }
+}

@@ -1,0 +1,30 @@
+namespace Lab.Pipeline.Io;
+
+/// <summary>Writes files under a temporary name and renames them, so a killed run never leaves a half-written file.</summary>
+public static class AtomicFile
+{
+    /// <summary>Writes bytes to path via path.tmp-PID and a rename.</summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    {
+        var tmp = TempName(path);
+        using (var f = File.Create(tmp)) f.Write(bytes);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    /// <summary>Writes text (UTF-8) atomically.</summary>
+    public static void WriteAllText(string path, string text) => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Runs a writer on a temporary stream, then renames it to path.</summary>
+    public static async Task WriteAsync(string path, Func<Stream, Task> write)
+    {
+        var tmp = TempName(path);
+        await using (var f = File.Create(tmp)) await write(f);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    static string TempName(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        return $"{path}.tmp-{Environment.ProcessId}";
+    }
+}

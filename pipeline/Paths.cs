@@ -1,0 +1,33 @@
+namespace Lab.Pipeline;
+
+/// <summary>Locates the repository (for shipped data) and checks output folders.</summary>
+public static class Paths
+{
+    /// <summary>The folder holding Pipeline.sln, searched upwards from the working directory and the program.</summary>
+    public static string RepoRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "Pipeline.sln"))) return d.FullName;
+        }
+        return Directory.GetCurrentDirectory();
+    }
+
+    /// <summary>Creates the folder and proves it writable; the message names the folder.</summary>
+    public static string? CheckWritable(string dir)
+    {
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var probe = Path.Combine(dir, $".write-probe-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{dir}: the output folder is not writable ({e.Message})";
+        }
+    }
+}

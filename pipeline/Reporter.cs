@@ -1,0 +1,30 @@
+using Spectre.Console;
+
+namespace Lab.Pipeline;
+
+/// <summary>Terminal output: one line per event (works in batch logs), a table at the end.</summary>
+public sealed class Reporter
+{
+    readonly bool quiet;
+    /// <summary>A reporter; quiet drops progress lines (tables and errors still print).</summary>
+    public Reporter(bool quiet = false)
+    {
+        this.quiet = quiet;
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160; // batch logs: do not wrap at 80 columns
+    }
+
+    /// <summary>A progress line.</summary>
+    public void Line(string text) { if (!quiet) AnsiConsole.MarkupLine(Markup.Escape(text)); }
+
+    /// <summary>An error line on stderr.</summary>
+    public void Error(string text) => Console.Error.WriteLine($"error: {text}");
+
+    /// <summary>A table.</summary>
+    public void Table(string title, string[] headers, IEnumerable<string[]> rows)
+    {
+        var t = new Table { Title = new TableTitle(Markup.Escape(title)) };
+        foreach (var h in headers) t.AddColumn(Markup.Escape(h));
+        foreach (var r in rows) t.AddRow(r.Select(Markup.Escape).ToArray());
+        AnsiConsole.Write(t);
+    }
+}
