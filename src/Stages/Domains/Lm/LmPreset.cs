@@ -23,7 +23,7 @@ public sealed record LmPreset(
     /// <summary>The default study: 7 doubling shards (8k to 512k tokens) × 3 model sizes.</summary>
     public static readonly LmPreset Default = new("default", 5000, 32, 32, 128, 128, 20_000, 20_000, 8_000, 7,
         Seq(new LmModelSpec(32, 32, 1, 0.1), new LmModelSpec(64, 64, 1, 0.1), new LmModelSpec(128, 128, 1, 0.1)),
-        toSeq(new[] { 4e-3 }), 6, 1, 64_000, 1.0);
+        toSeq(new[] { 4e-3 }), 5, 1, 48_000, 1.0);
 
     /// <summary>Hours: 9 shards up to 2M tokens, 4 sizes, 2 learning rates, 10k vocabulary.</summary>
     public static readonly LmPreset Full = new("full", 10000, 35, 32, 128, 128, 50_000, 50_000, 8_000, 9,

@@ -1,0 +1,105 @@
+using System.IO.Compression;
+using Lab.Pipeline;
+using Lab.Pipeline.Io;
+using Lab.Pipeline.Results;
+using Lab.Stages.Domains.Lm;
+using Lab.Stages.Evaluate;
+
+namespace Lab.Tests;
+
+/// <summary>The smoke preset end to end on a slice of the shipped corpus, then a resume after a simulated kill.</summary>
+public class EndToEndTests
+{
+    static string Slice()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"lab-slice-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        using var gz = new GZipStream(File.OpenRead(Path.Combine(Paths.RepoRoot(), "data/lm/gutenberg.txt.gz")), CompressionMode.Decompress);
+        using var reader = new StreamReader(gz);
+        var text = new char[600_000];
+        int n = reader.ReadBlock(text, 0, text.Length);
+        File.WriteAllText(Path.Combine(dir, "slice.txt"), new string(text, 0, n));
+        return dir;
+    }
+
+    [Fact]
+    public async Task Smoke_run_writes_results_that_onnx_runtime_reproduces_and_resumes_without_retraining()
+    {
+        TorchSetup.Once();
+        var data = Slice();
+        var outDir = data + "-out";
+        string[] args = ["run", "--domain", "lm", "--preset", "smoke", "--data", data, "--out", outDir, "--threads", "1", "--quiet", "--seed", "3"];
+        Assert.Equal(0, await Cli.Main(args));
+
+        var trials = (await ParquetTable.Read<TrialRow>(Path.Combine(outDir, "trials.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        var preset = LmPreset.Smoke;
+        Assert.Equal(preset.ShardCount * preset.Models.Count * preset.LearningRates.Count, trials.Count);
+        Assert.All(trials, t => Assert.Equal("ok", t.Status));
+        Assert.All(trials, t => Assert.True(Math.Abs(t.OrtTorchGap) < 1e-4, $"ORT−torch gap {t.OrtTorchGap}"));
+        var curve = (await ParquetTable.Read<CurveRow>(Path.Combine(outDir, "curve.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        Assert.Equal(preset.ShardCount, curve.Count);
+        var fits = (await ParquetTable.Read<FitRow>(Path.Combine(outDir, "fits.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        Assert.Contains(fits, f => f.Parameter == "beta" && f.Family == "power-irreducible");
+
+        // the archived ONNX file alone (with its metadata) reproduces the recorded validation metric
+        var best = trials.OrderBy(t => t.ValCrossEntropy).First();
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(outDir, best.OnnxPath));
+        Assert.Equal(best.OnnxSha256, Lab.Stages.Core.Hashing.Sha256(bytes));
+        var docs = TextCorpus.Load(data).Match(d => d.ToList(), e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        var prepared = LmData.Prepare(docs, preset, 3).Match(d => d, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        using var session = OrtSessions.Open(bytes, 1);
+        Assert.Equal(prepared.Fingerprint, session.ModelMetadata.CustomMetadataMap["data_fingerprint"]);
+        Assert.Equal(prepared.Vocab.Hash, session.ModelMetadata.CustomMetadataMap["vocab_sha256"]);
+        var again = LmOrtEval.CrossEntropy(session, prepared.Val, preset.SeqLen, preset.EvalBatch);
+        Assert.True(Math.Abs(again.Nats - best.ValCrossEntropy) <= 1e-5 * best.ValCrossEntropy, $"{again.Nats} vs {best.ValCrossEntropy}");
+
+        // simulate a kill: the gathered tables and two trials are gone, nothing else may be retrained
+        var trialFiles = Directory.GetFiles(Path.Combine(outDir, "trials"), "*.parquet").OrderBy(f => f).ToArray();
+        var stamps = trialFiles.ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        File.Delete(Path.Combine(outDir, "trials.parquet"));
+        File.Delete(trialFiles[0]); File.Delete(trialFiles[1]);
+        await Task.Delay(20);
+        Assert.Equal(0, await Cli.Main(args));
+        foreach (var f in trialFiles.Skip(2)) Assert.Equal(stamps[f], File.GetLastWriteTimeUtc(f));
+        Assert.True(File.Exists(trialFiles[0]) && File.Exists(trialFiles[1]));
+        var resumed = (await ParquetTable.Read<TrialRow>(Path.Combine(outDir, "trials.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        Assert.Equal(trials.Select(t => t.TrialId).Order(), resumed.Select(t => t.TrialId).Order());
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp-*", SearchOption.AllDirectories));
+        Directory.Delete(data, true);
+        Directory.Delete(outDir, true);
+    }
+
+    [Theory]
+    [InlineData("run --domain nope --preset smoke", "unknown domain")]
+    [InlineData("run --domain lm --preset huge", "unknown preset")]
+    [InlineData("run --domain lm --preset smoke --data /nonexistent/corpus.txt", "/nonexistent/corpus.txt")]
+    [InlineData("run --domain lm --preset smoke --device tpu", "unknown device")]
+    public async Task Bad_input_is_exit_code_2_with_a_message_naming_it(string line, string expected)
+    {
+        var err = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(err);
+        int code;
+        try { code = await Cli.Main([.. line.Split(' '), "--out", Path.Combine(Path.GetTempPath(), $"lab-bad-{Guid.NewGuid():N}")]); }
+        finally { Console.SetError(old); }
+        Assert.Equal(2, code);
+        Assert.Contains(expected, err.ToString());
+    }
+
+    [Fact]
+    public async Task A_corpus_too_small_for_the_preset_is_exit_code_2_naming_the_file()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"lab-tiny-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "tiny.txt");
+        await File.WriteAllTextAsync(file, "Only a few words here.\n\nAnd here.");
+        var err = new StringWriter(); var old = Console.Error; Console.SetError(err);
+        int code;
+        try { code = await Cli.Main(["run", "--domain", "lm", "--preset", "smoke", "--data", file, "--out", Path.Combine(dir, "out")]); }
+        finally { Console.SetError(old); }
+        Assert.Equal(2, code);
+        Assert.Contains(file, err.ToString());
+        Assert.Contains("tokens", err.ToString());
+        Directory.Delete(dir, true);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using Lab.Stages.Domains.Lm;
+using static TorchSharp.torch;
+
+namespace Lab.Tests;
+
+/// <summary>Every exported model passes the independent checker of Debian's python3-onnx (full_check=True).</summary>
+public class OnnxCheckerTests
+{
+    [Fact]
+    public void Exported_lstm_lms_pass_onnx_checker_full_check()
+    {
+        TorchSetup.Once();
+        var dir = Path.Combine(Path.GetTempPath(), $"lab-onnx-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        var specs = new[] { new LmModelSpec(8, 8, 1, 0), new LmModelSpec(16, 12, 2, 0.1), new LmModelSpec(5, 32, 3, 0) };
+        foreach (var (s, i) in specs.Select((s, i) => (s, i)))
+        {
+            manual_seed(i);
+            using var m = new LstmLm(s, 50 + i);
+            var meta = new Dictionary<string, string> { ["domain"] = "lm", ["trial_id"] = $"t{i}", ["vocab"] = "<unk>\n<eos>\nthe" };
+            File.WriteAllBytes(Path.Combine(dir, $"m{i}.onnx"), LmOnnx.Export(m, meta).ToByteArray());
+        }
+        const string python = "/usr/bin/python3";
+        Assert.True(File.Exists(python), "Debian's /usr/bin/python3 with python3-onnx is needed (apt-get install python3-onnx); .ci/run installs it");
+        var script = "import glob,sys,onnx\n" +
+                     "fs=sorted(glob.glob(sys.argv[1]+'/*.onnx'))\n" +
+                     "assert fs\n" +
+                     "for f in fs:\n" +
+                     "    m=onnx.load(f)\n" +
+                     "    onnx.checker.check_model(m, full_check=True)\n" +
+                     "    assert m.opset_import[0].version==17\n" +
+                     "    assert {p.key for p in m.metadata_props} >= {'domain','trial_id','vocab'}\n" +
+                     "print('checked', len(fs))\n";
+        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(script); psi.ArgumentList.Add(dir);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEnd(); var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"onnx.checker failed: {stderr}");
+        Assert.Contains($"checked {specs.Length}", stdout);
+        Directory.Delete(dir, true);
+    }
+}
