@@ -6,11 +6,11 @@ using Opt = System.CommandLine;
 
 namespace Lab.Pipeline;
 
-/// <summary>The command line: `pipeline run`, `pipeline bench`. Exit codes: 0 done, 1 some trial failed, 2 bad input.</summary>
+/// <summary>The command line: `pipeline run`, `pipeline bench`, `pipeline fit`. Exit codes: 0 done, 1 some trial failed, 2 bad input.</summary>
 public static class Cli
 {
     /// <summary>Parses and runs; returns the exit code.</summary>
-    public static async Task<int> Main(string[] args)
+    public static async Task<int> Run(string[] args)
     {
         var domain = new System.CommandLine.Option<string>("--domain") { Description = $"domain to study ({DomainRegistry.Names})", Required = true };
         var preset = new System.CommandLine.Option<string>("--preset") { Description = "smoke | default | full", DefaultValueFactory = _ => "default" };
@@ -36,10 +36,35 @@ public static class Cli
             return c;
         }
 
+        var curves = new System.CommandLine.Option<string>("--curves") { Description = "CSV or Parquet with columns curve, m, error [, split, params]", Required = true };
+        var holdout = new System.CommandLine.Option<int>("--holdout-last") { Description = "hold out the K largest sizes of each curve (when there is no split column)", DefaultValueFactory = _ => 0 };
+        var family = new System.CommandLine.Option<string>("--family") { Description = "auto | power | power-irreducible | broken", DefaultValueFactory = _ => "auto" };
+        var bootstrap = new System.CommandLine.Option<int>("--bootstrap") { Description = "bootstrap resamples for the intervals", DefaultValueFactory = _ => 1000 };
+        var target = new System.CommandLine.Option<double?>("--target-error") { Description = "project the training-set size needed for this error" };
+        var bestGuess = new System.CommandLine.Option<double?>("--best-guess") { Description = "the domain's best-guess error (ln V, 1-1/K), for the regions" };
+        var fitOut = new System.CommandLine.Option<string>("--out") { Description = "output folder", DefaultValueFactory = _ => Path.Combine("artifacts", "fit") };
+        var fitSeed = new System.CommandLine.Option<int>("--seed") { Description = "bootstrap seed", DefaultValueFactory = _ => 17 };
+        var fit = new Command("fit", "fit learning curves from a CSV or Parquet file: families, selection, intervals, regions, projections, plots")
+            { curves, holdout, family, bootstrap, target, bestGuess, fitOut, fitSeed, quiet };
+        fit.SetAction(async (pr, ct) =>
+        {
+            var reporter = new Reporter(pr.GetValue(quiet));
+            var o = new Fitting.FitOptions(pr.GetValue(curves)!, pr.GetValue(holdout), pr.GetValue(family)!, pr.GetValue(bootstrap),
+                pr.GetValue(target), pr.GetValue(bestGuess), pr.GetValue(fitOut)!, pr.GetValue(fitSeed));
+            var result = await Fitting.FitCommand.Run(o, reporter);
+            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+        });
+
+        var benchResamples = new System.CommandLine.Option<int>("--bootstrap") { Description = "bootstrap resamples", DefaultValueFactory = _ => 1000 };
+        var fitBench = new Command("fit-bench", "time the fit of a 10-point curve with every family and the bootstrap") { benchResamples };
+        fitBench.SetAction(pr => Fitting.FitBench.Run(pr.GetValue(benchResamples), new Reporter()));
+
         var root = new RootCommand("Learning-curve laboratory: how error falls as training data grows (Hestness et al. 2017).")
         {
             Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => r.Run(o, rep)),
             Study("bench", "throughput and model FLOP utilisation of the domain's models", (r, o, rep) => r.Bench(o, rep)),
+            fit,
+            fitBench,
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,1 +1,1 @@
-return await Lab.Pipeline.Cli.Main(args);
+return await Lab.Pipeline.Cli.Run(args);

@@ -16,6 +16,16 @@ public sealed class Reporter
     /// <summary>A progress line.</summary>
     public void Line(string text) { if (!quiet) AnsiConsole.MarkupLine(Markup.Escape(text)); }
 
+    /// <summary>
+    /// Runs a long step under a live status line on an interactive terminal (a spinner with the text that
+    /// <paramref name="work"/> reports through its callback); in batch logs it just runs it.
+    /// </summary>
+    public T Step<T>(string label, Func<Action<string>, T> work)
+    {
+        if (quiet || !AnsiConsole.Profile.Capabilities.Interactive) return work(_ => { });
+        return AnsiConsole.Status().Start(Markup.Escape(label), ctx => work(text => ctx.Status(Markup.Escape($"{label}: {text}"))));
+    }
+
     /// <summary>An error line on stderr.</summary>
     public void Error(string text) => Console.Error.WriteLine($"error: {text}");
 

@@ -8,10 +8,10 @@ public static class Summary
 {
     static string F(double v, string fmt = "F4") => double.IsFinite(v) ? v.ToString(fmt, CultureInfo.InvariantCulture) : "—";
 
-    /// <summary>"-0.123 [-0.2, -0.05]" for a parameter of a fit, or the failure reason.</summary>
-    public static string Param(IEnumerable<FitRow> fits, string curveSuffix, string parameter)
+    /// <summary>"-0.123 [-0.2, -0.05]" for a parameter of a family's fit, or why it is missing.</summary>
+    public static string Param(IEnumerable<FitRow> fits, string curveSuffix, string family, string parameter)
     {
-        var r = fits.FirstOrDefault(f => f.Curve.EndsWith(curveSuffix) && (f.Parameter == parameter || f.Status != "ok"));
+        var r = fits.FirstOrDefault(f => f.Curve.EndsWith(curveSuffix) && (f.Family == family || f.Family == "") && (f.Parameter == parameter || f.Status != "ok"));
         if (r is null) return "—";
         return r.Status != "ok" ? $"not fitted: {r.Reason}" : $"{F(r.Value)} [{F(r.Lower)}, {F(r.Upper)}]";
     }
@@ -26,9 +26,10 @@ public static class Summary
                 F(c.Error), F(c.TestError), c.TrialsInShard.ToString() }));
         report.Table("Fits (95% bootstrap intervals)", ["quantity", "value"],
         [
-            ["beta_g (eps = alpha m^beta_g + gamma)", Param(fits, "val_cross_entropy", "beta")],
-            ["gamma (irreducible)", Param(fits, "val_cross_entropy", "gamma")],
-            ["beta_p (s = alpha m^beta_p)", Param(fits, ":model_size", "beta")],
+            ["beta_g (eps = alpha m^beta_g + gamma)", Param(fits, "val_cross_entropy", "power-irreducible", "beta")],
+            ["gamma (irreducible)", Param(fits, "val_cross_entropy", "power-irreducible", "gamma")],
+            ["beta_p (s = alpha m^beta_p)", Param(fits, ":model_size", "power", "beta")],
+            ["family chosen by extrapolation", fits.FirstOrDefault(f => f.Chosen && !f.Curve.EndsWith(":model_size"))?.Family ?? "—"],
             ["best-guess error", F(bestGuess)],
             ["trials", $"{rows.Count} ({trained} trained now, {rows.Count(r => r.Status == "ok")} ok, {rows.Count(r => r.Status == "diverged")} diverged, {rows.Count(r => r.Status == "failed")} failed)"],
             ["wall time", $"{elapsed.TotalMinutes:F1} min"]
@@ -44,9 +45,11 @@ public static class Summary
         sb.AppendLine($"{rows.Count} trials ({trained} trained in this run), wall time {elapsed.TotalMinutes:F1} min.\n");
         sb.AppendLine("| shard | m | best model | params | val error | test error |\n|---|---|---|---|---|---|");
         foreach (var c in curve) sb.AppendLine($"| {c.ShardIndex} | {c.M:N0} | {c.Model} | {c.Params:N0} | {F(c.Error)} | {F(c.TestError)} |");
-        sb.AppendLine($"\n- beta_g: {Param(fits, curve.FirstOrDefault()?.Curve ?? "", "beta")}");
-        sb.AppendLine($"- gamma: {Param(fits, curve.FirstOrDefault()?.Curve ?? "", "gamma")}");
-        sb.AppendLine($"- beta_p: {Param(fits, ":model_size", "beta")}");
+        sb.AppendLine($"\n- beta_g (power law + irreducible error): {Param(fits, curve.FirstOrDefault()?.Curve ?? "", "power-irreducible", "beta")}");
+        sb.AppendLine($"- gamma: {Param(fits, curve.FirstOrDefault()?.Curve ?? "", "power-irreducible", "gamma")}");
+        sb.AppendLine($"- beta_p: {Param(fits, ":model_size", "power", "beta")}");
+        sb.AppendLine($"- family chosen by extrapolation: {fits.FirstOrDefault(f => f.Chosen && !f.Curve.EndsWith(":model_size"))?.Family ?? "—"}");
+        sb.AppendLine($"\nPlots: `plots/`. Tables: `trials.parquet`, `curve.parquet`, `fits.parquet`, `predictions.parquet`, `projections.parquet`.");
         return sb.ToString();
     }
 }

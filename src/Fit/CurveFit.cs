@@ -8,9 +8,9 @@ namespace Lab.Fit;
 /// <param name="Parameters">Point estimates and intervals, in the family's parameter order.</param>
 /// <param name="LogRmse">Root mean square of log(predicted) − log(observed) on the fitted points.</param>
 /// <param name="Points">The points it was fitted on.</param>
-/// <param name="Bootstrap">Parameter vectors of the bootstrap refits (for projection intervals).</param>
+/// <param name="Bootstrap">The bootstrap refits, by resample number (for projection intervals and paired comparisons).</param>
 public sealed record CurveFit(string Curve, ICurveFamily Family, Seq<Estimate> Parameters, double LogRmse,
-    Seq<Observation> Points, Seq<double[]> Bootstrap)
+    Seq<Observation> Points, Seq<BootstrapFit> Bootstrap)
 {
     /// <summary>The point estimates in order.</summary>
     public double[] Theta => Parameters.Map(p => p.Value).ToArray();

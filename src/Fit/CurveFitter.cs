@@ -7,7 +7,10 @@ namespace Lab.Fit;
 public static class CurveFitter
 {
     /// <summary>The families known by name.</summary>
-    public static readonly Seq<ICurveFamily> Families = Seq<ICurveFamily>(new PowerLaw(), new PowerLawIrreducible());
+    public static readonly Seq<ICurveFamily> Families = Seq<ICurveFamily>(new PowerLaw(), new PowerLawIrreducible(), new BrokenPowerLaw());
+
+    /// <summary>A family by name (power, power-irreducible, broken).</summary>
+    public static Option<ICurveFamily> Family(string name) => Families.Find(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Checks that the points can be fitted by a family with k parameters.</summary>
     public static Either<FitError, Seq<Observation>> Validate(string curve, IEnumerable<Observation> points, int k)
@@ -34,7 +37,7 @@ public static class CurveFitter
             var boot = Bootstrap(pts, family, theta, resamples, seed);
             var estimates = family.ParameterNames.Select((name, j) =>
             {
-                var vals = boot.Select(b => b[j]).ToArray();
+                var vals = boot.Select(b => b.Theta[j]).ToArray();
                 return vals.Length >= 20
                     ? new Estimate(name, theta[j], Quantile(vals, 0.025), Quantile(vals, 0.975))
                     : new Estimate(name, theta[j], double.NaN, double.NaN);
@@ -42,21 +45,32 @@ public static class CurveFitter
             return Right<FitError, CurveFit>(new CurveFit(curve, family, estimates, LogRmse(family, theta, pts), pts, boot.ToSeq()));
         });
 
-    /// <summary>Refits on resampled points (with replacement); resamples with fewer distinct sizes than parameters are skipped.</summary>
-    public static List<double[]> Bootstrap(Seq<Observation> pts, ICurveFamily family, double[] theta, int resamples, int seed)
+    /// <summary>
+    /// Refits on resampled points (with replacement), in parallel; resample r draws its positions from a generator
+    /// seeded with (seed, r), so results do not depend on threads and the same r resamples the same positions in any
+    /// curve of n points. Resamples with fewer distinct sizes than parameters, or whose fit fails, are left out.
+    /// </summary>
+    public static List<BootstrapFit> Bootstrap(Seq<Observation> pts, ICurveFamily family, double[] theta, int resamples, int seed)
     {
-        var rng = new Random(seed);
-        var fits = new List<double[]>(resamples);
         int k = family.ParameterNames.Count, n = pts.Count;
-        for (int r = 0; r < resamples; r++)
+        var arr = pts.ToArray();
+        var fits = new BootstrapFit?[resamples];
+        Parallel.For(0, resamples, r =>
         {
-            var sample = Enumerable.Range(0, n).Select(_ => pts[rng.Next(n)]).ToArray();
+            var sample = Positions(n, r, seed).Select(i => arr[i]).ToArray();
             var distinct = sample.GroupBy(p => p.M).Select(g => g.First()).ToArray();
-            if (distinct.Length < k || distinct.Select(p => p.Error).Distinct().Count() == 1) continue;
+            if (distinct.Length < k || distinct.Select(p => p.Error).Distinct().Count() == 1) return;
             var fit = family.Fit(sample.OrderBy(p => p.M).ToArray(), theta);
-            if (fit is not null && fit.All(double.IsFinite)) fits.Add(fit);
-        }
-        return fits;
+            if (fit is not null && fit.All(double.IsFinite)) fits[r] = new BootstrapFit(r, fit);
+        });
+        return fits.Where(f => f is not null).Select(f => f!).ToList();
+    }
+
+    /// <summary>The point positions (0..n-1, with repeats) of bootstrap resample r.</summary>
+    public static int[] Positions(int n, int r, int seed)
+    {
+        var rng = new Random(unchecked(seed * 1_000_003 + r * 7919 + n));
+        return Enumerable.Range(0, n).Select(_ => rng.Next(n)).ToArray();
     }
 
     /// <summary>Root mean square of the log residuals.</summary>

@@ -14,6 +14,10 @@ public interface ICurveFamily
     double Predict(IReadOnlyList<double> theta, double m);
     /// <summary>The best reported parameters for the points (already validated), or null when no fit is possible.</summary>
     double[]? Fit(IReadOnlyList<Observation> points, double[]? start);
+    /// <summary>The power-law exponent of the reducible error at large m (beta; −(c0 + c1) for the broken law).</summary>
+    double Exponent(IReadOnlyList<double> theta);
+    /// <summary>The error the curve tends to as m grows (gamma; 0 for the pure power law).</summary>
+    double Floor(IReadOnlyList<double> theta);
     /// <summary>Training-set size at which the curve reaches the target error; null when it never does.</summary>
     double? SizeFor(IReadOnlyList<double> theta, double targetError);
 }

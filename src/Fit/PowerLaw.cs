@@ -8,6 +8,10 @@ public sealed class PowerLaw : ICurveFamily
     /// <inheritdoc />
     public IReadOnlyList<string> ParameterNames { get; } = ["alpha", "beta"];
     /// <inheritdoc />
+    public double Exponent(IReadOnlyList<double> theta) => theta[1];
+    /// <inheritdoc />
+    public double Floor(IReadOnlyList<double> theta) => 0;
+    /// <inheritdoc />
     public double Predict(IReadOnlyList<double> theta, double m) => theta[0] * Math.Pow(m, theta[1]);
 
     /// <inheritdoc />

@@ -6,7 +6,8 @@ namespace Lab.Fit;
 /// <summary>
 /// Hestness et al.'s learning curve eps = alpha·m^beta + gamma: a power law falling to an irreducible error gamma.
 /// Least squares on log error; beta is kept negative and gamma in [0, smallest observed error); many starts from a
-/// coarse (beta, gamma) grid, the best few polished by Levenberg–Marquardt. Sizes are centred on their geometric
+/// coarse (beta, gamma) grid, the best few polished by Levenberg–Marquardt (a warm start, as in bootstrap refits, is
+/// polished alone). Sizes are centred on their geometric
 /// mean inside the fit, so rescaling m changes alpha only.
 /// </summary>
 public sealed class PowerLawIrreducible : ICurveFamily
@@ -18,6 +19,10 @@ public sealed class PowerLawIrreducible : ICurveFamily
     public string Name => "power-irreducible";
     /// <inheritdoc />
     public IReadOnlyList<string> ParameterNames { get; } = ["alpha", "beta", "gamma"];
+    /// <inheritdoc />
+    public double Exponent(IReadOnlyList<double> theta) => theta[1];
+    /// <inheritdoc />
+    public double Floor(IReadOnlyList<double> theta) => theta[2];
     /// <inheritdoc />
     public double Predict(IReadOnlyList<double> theta, double m) => theta[0] * Math.Pow(m, theta[1]) + theta[2];
 
@@ -44,12 +49,13 @@ public sealed class PowerLawIrreducible : ICurveFamily
             var q = new[] { a / n, beta, gamma };
             starts.Add((Sse(q, u, y), q));
         }
-        foreach (var b in BetaGrid) foreach (var g in GammaGrid) Consider(b, g * minErr);
-        if (start is not null && start[1] < 0 && start[2] >= 0 && start[2] < gammaMax)
+        // a warm start (bootstrap refits) is polished alone; otherwise the coarse grid supplies the starts
+        if (start is not null && start[0] > 0 && start[1] < 0 && start[2] >= 0 && start[2] < gammaMax)
         {
             var q = new[] { Math.Log(start[0]) + start[1] * centre, start[1], start[2] };
-            starts.Add((Sse(q, u, y) * 0.999999, q)); // prefer the given start on ties
+            starts.Add((Sse(q, u, y), q));
         }
+        else foreach (var b in BetaGrid) foreach (var g in GammaGrid) Consider(b, g * minErr);
         double[]? best = null; double bestSse = double.PositiveInfinity;
         var lower = Vector<double>.Build.DenseOfArray([-200, -20, 0]);
         var upper = Vector<double>.Build.DenseOfArray([200, -1e-9, gammaMax]);

@@ -10,7 +10,7 @@ public sealed record Projection(string Curve, string Kind, double Input, double 
     public static Projection SizeFor(CurveFit fit, double target)
     {
         var v = fit.Family.SizeFor(fit.Theta, target);
-        var boot = fit.Bootstrap.Map(b => fit.Family.SizeFor(b, target)).Where(x => x.HasValue).Map(x => x!.Value).ToArray();
+        var boot = fit.Bootstrap.Map(b => fit.Family.SizeFor(b.Theta, target)).Where(x => x.HasValue).Map(x => x!.Value).ToArray();
         return new Projection(fit.Curve, "size_for_error", target, v ?? double.PositiveInfinity,
             boot.Length >= 20 ? CurveFitter.Quantile(boot, 0.025) : double.NaN,
             boot.Length >= 20 && boot.Length >= fit.Bootstrap.Count * 0.975 ? CurveFitter.Quantile(boot, 0.975) : double.PositiveInfinity,
@@ -20,7 +20,7 @@ public sealed record Projection(string Curve, string Kind, double Input, double 
     /// <summary>The error expected at a training-set size.</summary>
     public static Projection ErrorAt(CurveFit fit, double m)
     {
-        var boot = fit.Bootstrap.Map(b => fit.Family.Predict(b, m)).ToArray();
+        var boot = fit.Bootstrap.Map(b => fit.Family.Predict(b.Theta, m)).ToArray();
         return new Projection(fit.Curve, "error_at_size", m, fit.Predict(m),
             boot.Length >= 20 ? CurveFitter.Quantile(boot, 0.025) : double.NaN,
             boot.Length >= 20 ? CurveFitter.Quantile(boot, 0.975) : double.NaN, true);

@@ -29,7 +29,7 @@ public class EndToEndTests
         var data = Slice();
         var outDir = data + "-out";
         string[] args = ["run", "--domain", "lm", "--preset", "smoke", "--data", data, "--out", outDir, "--threads", "1", "--quiet", "--seed", "3"];
-        Assert.Equal(0, await Cli.Main(args));
+        Assert.Equal(0, await Cli.Run(args));
 
         var trials = (await ParquetTable.Read<TrialRow>(Path.Combine(outDir, "trials.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
         var preset = LmPreset.Smoke;
@@ -59,7 +59,7 @@ public class EndToEndTests
         File.Delete(Path.Combine(outDir, "trials.parquet"));
         File.Delete(trialFiles[0]); File.Delete(trialFiles[1]);
         await Task.Delay(20);
-        Assert.Equal(0, await Cli.Main(args));
+        Assert.Equal(0, await Cli.Run(args));
         foreach (var f in trialFiles.Skip(2)) Assert.Equal(stamps[f], File.GetLastWriteTimeUtc(f));
         Assert.True(File.Exists(trialFiles[0]) && File.Exists(trialFiles[1]));
         var resumed = (await ParquetTable.Read<TrialRow>(Path.Combine(outDir, "trials.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
@@ -80,7 +80,7 @@ public class EndToEndTests
         var old = Console.Error;
         Console.SetError(err);
         int code;
-        try { code = await Cli.Main([.. line.Split(' '), "--out", Path.Combine(Path.GetTempPath(), $"lab-bad-{Guid.NewGuid():N}")]); }
+        try { code = await Cli.Run([.. line.Split(' '), "--out", Path.Combine(Path.GetTempPath(), $"lab-bad-{Guid.NewGuid():N}")]); }
         finally { Console.SetError(old); }
         Assert.Equal(2, code);
         Assert.Contains(expected, err.ToString());
@@ -95,7 +95,7 @@ public class EndToEndTests
         await File.WriteAllTextAsync(file, "Only a few words here.\n\nAnd here.");
         var err = new StringWriter(); var old = Console.Error; Console.SetError(err);
         int code;
-        try { code = await Cli.Main(["run", "--domain", "lm", "--preset", "smoke", "--data", file, "--out", Path.Combine(dir, "out")]); }
+        try { code = await Cli.Run(["run", "--domain", "lm", "--preset", "smoke", "--data", file, "--out", Path.Combine(dir, "out")]); }
         finally { Console.SetError(old); }
         Assert.Equal(2, code);
         Assert.Contains(file, err.ToString());

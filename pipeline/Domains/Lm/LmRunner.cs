@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using TorchSharp;
+using Lab.Fit;
+using Lab.Pipeline.Fitting;
 using Lab.Pipeline.Io;
 using Lab.Pipeline.Results;
 using Lab.Stages.Core;
@@ -79,8 +81,10 @@ public sealed class LmRunner : IDomainRunner
         await ParquetTable.Write(Path.Combine(o.Out, "trials.parquet"), rows);
         var curve = Curves.BestPerShard(rows, "lm:val_cross_entropy", r => r.ValCrossEntropy, r => r.TestCrossEntropy, r => r.ShardTokens);
         await ParquetTable.Write(Path.Combine(o.Out, "curve.parquet"), curve);
-        var (fitRows, lc, size) = Curves.Fit(curve, 1000, (int)o.Seed);
-        await ParquetTable.Write(Path.Combine(o.Out, "fits.parquet"), fitRows);
+        var points = curve.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params)).ToList();
+        var (analyses, failures) = FitCommand.Analyse([(curve.FirstOrDefault()?.Curve ?? "lm:val_cross_entropy", points)],
+            new AnalysisOptions(BestGuess: Math.Log(data.Vocab.Size), Seed: (int)o.Seed));
+        var fitRows = await FitOutputs.Write(o.Out, analyses, failures, report);
         Summary.Print(report, rows, curve, fitRows, clock.Elapsed, trained, Math.Log(data.Vocab.Size));
         AtomicFile.WriteAllText(Path.Combine(o.Out, "report.md"), Summary.Markdown(o, rows, curve, fitRows, clock.Elapsed, trained));
         int failed = rows.Count(r => r.Status == "failed");
@@ -100,7 +104,9 @@ public sealed class LmRunner : IDomainRunner
         try
         {
             var settings = new TrainSettings(spec.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, spec.Seed);
-            var (lm, outcome) = LmTraining.Run(st.Data, shard, model, p, settings, st.Device);
+            var (lm, outcome) = report.Step($"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} tokens)",
+                status => LmTraining.Run(st.Data, shard, model, p, settings, st.Device,
+                    (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")));
             using (lm)
             {
                 row = row with

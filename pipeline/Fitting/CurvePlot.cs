@@ -1,0 +1,133 @@
+using Lab.Fit;
+using ScottPlot;
+
+namespace Lab.Pipeline.Fitting;
+
+/// <summary>
+/// One picture per curve (PNG and SVG): left, the learning curve on log-log axes — observed points (held-out ones as
+/// open red circles), the fitted curve, its 95% bootstrap band, the regions shaded; right, the best model's parameter
+/// count against m with s(m) = alpha·m^beta_p.
+/// </summary>
+public static class CurvePlot
+{
+    const int Width = 1400, Height = 560;
+
+    /// <summary>File name stem for a curve name.</summary>
+    public static string Stem(string curve) => new string(curve.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
+
+    /// <summary>Writes &lt;dir&gt;/&lt;stem&gt;.png and .svg; returns the PNG path.</summary>
+    public static string Save(CurveAnalysis a, string dir)
+    {
+        Directory.CreateDirectory(dir);
+        var left = LearningCurve(a);
+        var right = ModelSize(a);
+        var stem = Path.Combine(dir, Stem(a.Curve));
+        var multi = new Multiplot(left);
+        multi.AddPlot(right);
+        multi.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        var tmpPng = $"{stem}.tmp-{Environment.ProcessId}.png";
+        multi.SavePng(tmpPng, Width, Height);
+        File.Move(tmpPng, stem + ".png", overwrite: true);
+        var svg = $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\">"
+                  + Nest(left.GetSvgXml(Width / 2, Height), 0) + Nest(right.GetSvgXml(Width / 2, Height), Width / 2) + "</svg>";
+        Io.AtomicFile.WriteAllText(stem + ".svg", svg);
+        return stem + ".png";
+    }
+
+    static string Nest(string svg, int x)
+    {
+        int start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        return start < 0 ? "" : svg[start..].Insert(4, $" x=\"{x}\" y=\"0\"");
+    }
+
+    /// <summary>3 significant digits with k/M/G for large numbers: 3.16k, 10k, 2.5M, 5.08.</summary>
+    public static string Human(double v) => Math.Abs(v) switch
+    {
+        >= 1e9 => $"{v / 1e9:G3}G",
+        >= 1e6 => $"{v / 1e6:G3}M",
+        >= 1e3 => $"{v / 1e3:G3}k",
+        _ => v.ToString("G3")
+    };
+
+    static void LogAxes(Plot p, string xLabel, string yLabel)
+    {
+        foreach (var (axis, label) in new (ScottPlot.IAxis, string)[] { (p.Axes.Bottom, xLabel), (p.Axes.Left, yLabel) })
+        {
+            axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+            {
+                LabelFormatter = v => Human(Math.Pow(10, v)),
+                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                IntegerTicksOnly = false
+            };
+            axis.Label.Text = label;
+        }
+    }
+
+    static Plot LearningCurve(CurveAnalysis a)
+    {
+        var p = new Plot();
+        var pts = a.Predictions.ToArray();
+        double lo = pts.Min(x => x.M) / 1.5, hi = pts.Max(x => x.M) * 4;
+        var grid = Enumerable.Range(0, 120).Select(i => lo * Math.Pow(hi / lo, i / 119.0)).ToArray();
+        var band = grid.Select(m => Projection.ErrorAt(a.Fit, m)).ToArray();
+        var xs = grid.Select(Math.Log10).ToArray();
+
+        // regions: shade from midpoint to midpoint (in log m) by each point's label
+        var colours = new Dictionary<string, Color>
+        {
+            ["small-data"] = Colors.Gray.WithAlpha(0.18), ["power-law"] = Colors.SkyBlue.WithAlpha(0.15), ["irreducible"] = Colors.Orange.WithAlpha(0.2)
+        };
+        for (int i = 0; i < pts.Length; i++)
+        {
+            double l = i == 0 ? Math.Log10(lo) : (Math.Log10(pts[i - 1].M) + Math.Log10(pts[i].M)) / 2;
+            double r = i == pts.Length - 1 ? Math.Log10(hi) : (Math.Log10(pts[i].M) + Math.Log10(pts[i + 1].M)) / 2;
+            var span = p.Add.HorizontalSpan(l, r, colours.GetValueOrDefault(pts[i].Region, Colors.Transparent));
+            span.LineWidth = 0;
+        }
+        var valid = band.Select((b, i) => (b, i)).Where(t => double.IsFinite(t.b.Lower) && t.b.Lower > 0 && t.b.Upper > 0).ToArray();
+        if (valid.Length > 1)
+        {
+            var fill = p.Add.FillY(valid.Select(t => xs[t.i]).ToArray(), valid.Select(t => Math.Log10(t.b.Lower)).ToArray(), valid.Select(t => Math.Log10(t.b.Upper)).ToArray());
+            fill.FillColor = Colors.SteelBlue.WithAlpha(0.25);
+            fill.LegendText = "95% band";
+        }
+        var line = p.Add.Scatter(xs, band.Select(b => Math.Log10(b.Value)).ToArray(), Colors.SteelBlue);
+        line.MarkerSize = 0; line.LineWidth = 2; line.LegendText = $"{a.Fit.Family.Name} fit";
+        var fitPts = pts.Where(x => x.Split == "fit").ToArray();
+        var fitMarks = p.Add.Markers(fitPts.Select(x => Math.Log10(x.M)).ToArray(), fitPts.Select(x => Math.Log10(x.Observed)).ToArray(), MarkerShape.FilledCircle, 9, Colors.Black);
+        fitMarks.LegendText = "fitted points";
+        var held = pts.Where(x => x.Split == "holdout").ToArray();
+        if (held.Length > 0)
+        {
+            var heldMarks = p.Add.Markers(held.Select(x => Math.Log10(x.M)).ToArray(), held.Select(x => Math.Log10(x.Observed)).ToArray(), MarkerShape.OpenCircle, 12, Colors.Red);
+            heldMarks.LegendText = "held out";
+        }
+        LogAxes(p, "training-set size m", "error");
+        double expo = a.Fit.Family.Exponent(a.Fit.Theta);
+        var betaText = a.Fit.Parameters.Find(e => e.Name == "beta").Match(
+            e => $"β_g = {e.Value:F3} [{e.Lower:F3}, {e.Upper:F3}]", () => $"exponent {expo:F3}");
+        p.Title($"{a.Curve} — {a.Fit.Family.Name}\n{betaText}" + (double.IsFinite(a.HoldoutError) ? $", held-out error {100 * a.HoldoutError:F1}%" : ""), 14);
+        p.ShowLegend(Alignment.LowerLeft);
+        return p;
+    }
+
+    static Plot ModelSize(CurveAnalysis a)
+    {
+        var p = new Plot();
+        a.ModelSize.Match(s =>
+        {
+            var pts = s.Points.ToArray();
+            double lo = pts.Min(x => x.M) / 1.5, hi = pts.Max(x => x.M) * 4;
+            var grid = Enumerable.Range(0, 60).Select(i => lo * Math.Pow(hi / lo, i / 59.0)).ToArray();
+            var line = p.Add.Scatter(grid.Select(Math.Log10).ToArray(), grid.Select(m => Math.Log10(s.Predict(m))).ToArray(), Colors.DarkGreen);
+            line.MarkerSize = 0; line.LineWidth = 2; line.LegendText = "s(m) fit";
+            var marks = p.Add.Markers(pts.Select(x => Math.Log10(x.M)).ToArray(), pts.Select(x => Math.Log10(x.Error)).ToArray(), MarkerShape.FilledSquare, 9, Colors.Black);
+            marks.LegendText = "best model per size";
+            var b = s["beta"];
+            p.Title($"best model size\nβ_p = {b.Value:F3} [{b.Lower:F3}, {b.Upper:F3}]", 14);
+            p.ShowLegend(Alignment.UpperLeft);
+        }, () => p.Title($"best model size\n{a.ModelSizeError}", 14));
+        LogAxes(p, "training-set size m", "parameters");
+        return p;
+    }
+}

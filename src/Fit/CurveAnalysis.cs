@@ -1,0 +1,86 @@
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Lab.Fit;
+
+/// <summary>A point as read from a curves file: size, error, which split it is in, and optionally the parameter count
+/// of the best model there.</summary>
+public sealed record CurvePoint(double M, double Error, string Split = "fit", double? Params = null);
+
+/// <summary>Options of a curve analysis (the `pipeline fit` flags).</summary>
+/// <param name="Family">auto, or a family name.</param>
+/// <param name="HoldoutLast">When the input has no split column: hold out this many largest sizes.</param>
+/// <param name="Resamples">Bootstrap refits.</param>
+/// <param name="Seed">Bootstrap seed.</param>
+/// <param name="BestGuess">The domain's best-guess error, for the regions.</param>
+/// <param name="TargetError">Error whose required training-set size is projected.</param>
+public sealed record AnalysisOptions(string Family = "auto", int HoldoutLast = 0, int Resamples = 1000, int Seed = 17,
+    double? BestGuess = null, double? TargetError = null);
+
+/// <summary>Observed and predicted error at one input point, with the 95% band of the chosen fit.</summary>
+public sealed record PointPrediction(double M, double Observed, double Predicted, double Lower, double Upper, string Split, string Region);
+
+/// <summary>Everything fitted for one curve.</summary>
+/// <param name="Curve">Curve name.</param>
+/// <param name="Selection">Chosen family and every family's extrapolation score.</param>
+/// <param name="Fit">The chosen family's fit (on the fit points).</param>
+/// <param name="Fits">Every family that could be fitted, the chosen one included.</param>
+/// <param name="Predictions">Every input point, held-out ones included.</param>
+/// <param name="HoldoutError">Mean |predicted/observed − 1| over held-out points (NaN without any).</param>
+/// <param name="Projections">Size for the target error; error at 2× and 4× the largest size.</param>
+/// <param name="ModelSize">s(m) = alpha·m^beta_p over the best models' parameter counts, when given.</param>
+/// <param name="ModelSizeError">Why the model-size fit is missing, when it is.</param>
+public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit Fit, Seq<CurveFit> Fits,
+    Seq<PointPrediction> Predictions, double HoldoutError, Seq<Projection> Projections, Option<CurveFit> ModelSize, string ModelSizeError)
+{
+    /// <summary>Fits, selects, bootstraps, labels regions and projects one curve.</summary>
+    public static Either<FitError, CurveAnalysis> Run(string curve, IReadOnlyList<CurvePoint> points, AnalysisOptions o)
+    {
+        var sorted = points.OrderBy(p => p.M).ToList();
+        if (sorted.Any(p => p.Split is not ("fit" or "holdout")))
+            return new FitError(curve, $"split must be 'fit' or 'holdout', found '{sorted.First(p => p.Split is not ("fit" or "holdout")).Split}'");
+        bool explicitSplit = sorted.Any(p => p.Split == "holdout");
+        if (!explicitSplit && o.HoldoutLast > 0)
+        {
+            if (o.HoldoutLast >= sorted.Count) return new FitError(curve, $"--holdout-last {o.HoldoutLast} leaves no point to fit ({sorted.Count} points)");
+            sorted = sorted.Select((p, i) => i >= sorted.Count - o.HoldoutLast ? p with { Split = "holdout" } : p).ToList();
+        }
+        var fitPoints = sorted.Where(p => p.Split == "fit").Select(p => new Observation(p.M, p.Error)).ToList();
+        var held = sorted.Where(p => p.Split == "holdout").ToList();
+
+        Either<FitError, ICurveFamily> family = o.Family.Equals("auto", StringComparison.OrdinalIgnoreCase)
+            ? Right<FitError, ICurveFamily>(new PowerLaw())
+            : CurveFitter.Family(o.Family).ToEither(new FitError(curve, $"unknown family '{o.Family}' (auto, {string.Join(", ", CurveFitter.Families.Map(f => f.Name))})"));
+        return from fam in family
+               from valid in CurveFitter.Validate(curve, fitPoints, o.Family == "auto" ? 2 : fam.ParameterNames.Count)
+               let selection = o.Family.Equals("auto", StringComparison.OrdinalIgnoreCase)
+                   ? FamilySelection.Choose(valid, CurveFitter.Families)
+                   : new Selection(fam, Seq1(new FamilyScore(fam.Name, double.NaN, valid.Count, 0, true)))
+               from chosen in CurveFitter.Fit(curve, valid, selection.Chosen, o.Resamples, o.Seed)
+               select Complete(curve, sorted, held, valid, selection, chosen, o);
+    }
+
+    static CurveAnalysis Complete(string curve, List<CurvePoint> sorted, List<CurvePoint> held, Seq<Observation> valid,
+        Selection selection, CurveFit chosen, AnalysisOptions o)
+    {
+        var others = CurveFitter.Families.Filter(f => f.Name != chosen.Family.Name && valid.Count >= f.ParameterNames.Count)
+            .Map(f => CurveFitter.Fit(curve, valid, f, o.Resamples, o.Seed)).Rights();
+        var fits = Seq1(chosen) + others.ToSeq();
+        var regions = Regions.Label(chosen, sorted.Select(p => new Observation(p.M, p.Error)).ToList(), o.BestGuess);
+        var predictions = sorted.Select((p, i) =>
+        {
+            var band = Projection.ErrorAt(chosen, p.M);
+            return new PointPrediction(p.M, p.Error, band.Value, band.Lower, band.Upper, p.Split, regions[i]);
+        }).ToSeq();
+        double holdoutError = held.Count == 0 ? double.NaN : held.Average(p => Math.Abs(chosen.Predict(p.M) / p.Error - 1));
+        double largest = sorted.Max(p => p.M);
+        var projections = (o.TargetError is double t ? Seq1(Projection.SizeFor(chosen, t)) : Seq<Projection>())
+            + Seq(Projection.ErrorAt(chosen, 2 * largest), Projection.ErrorAt(chosen, 4 * largest));
+        var sizePoints = sorted.Where(p => p.Split == "fit" && p.Params is > 0).Select(p => new Observation(p.M, p.Params!.Value)).ToList();
+        var size = sizePoints.Count == 0
+            ? Left<FitError, CurveFit>(new FitError($"{curve}:model_size", "no params column"))
+            : CurveFitter.Fit($"{curve}:model_size", sizePoints, new PowerLaw(), o.Resamples, o.Seed);
+        return new CurveAnalysis(curve, selection, chosen, fits, predictions, holdoutError, projections,
+            size.ToOption(), size.Match(_ => "", e => e.Message));
+    }
+}
