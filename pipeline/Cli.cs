@@ -6,7 +6,7 @@ using Opt = System.CommandLine;
 
 namespace Lab.Pipeline;
 
-/// <summary>The command line: `pipeline run`, `pipeline bench`, `pipeline fit`. Exit codes: 0 done, 1 some trial failed, 2 bad input.</summary>
+/// <summary>The command line: `pipeline run`, `bench`, `fit`, `fit-bench`, `reeval`. Exit codes: 0 done, 1 some trial failed, 2 bad input.</summary>
 public static class Cli
 {
     /// <summary>Parses and runs; returns the exit code.</summary>
@@ -59,12 +59,30 @@ public static class Cli
         var fitBench = new Command("fit-bench", "time the fit of a 10-point curve with every family and the bootstrap") { benchResamples };
         fitBench.SetAction(pr => Fitting.FitBench.Run(pr.GetValue(benchResamples), new Reporter()));
 
+        var models = new System.CommandLine.Option<string[]>("--models") { Description = "ONNX files, folders of them, or trials.parquet files", Required = true, AllowMultipleArgumentsPerToken = true };
+        var provider = new System.CommandLine.Option<string>("--provider") { Description = "auto | cpu | cuda (ONNX Runtime execution provider)", DefaultValueFactory = _ => "auto" };
+        var reevalData = new System.CommandLine.Option<string?>("--data") { Description = "the data to rebuild the evaluation set from (default: the shipped corpus, when the model was trained on it)" };
+        var batch = new System.CommandLine.Option<int>("--batch") { Description = "evaluation batch (default: the one recorded in the model)", DefaultValueFactory = _ => 0 };
+        var reevalOut = new System.CommandLine.Option<string>("--out") { Description = "folder of reevals.parquet", DefaultValueFactory = _ => Path.Combine("artifacts", "reeval") };
+        var allowData = new System.CommandLine.Option<bool>("--allow-different-data") { Description = "evaluate even when the data's fingerprint differs from the model's" };
+        var reeval = new Command("reeval", "re-evaluate archived ONNX models on this machine and append to reevals.parquet")
+            { models, provider, reevalData, batch, reevalOut, threads, allowData, quiet };
+        reeval.SetAction(async (pr, ct) =>
+        {
+            var reporter = new Reporter(pr.GetValue(quiet));
+            var o = new Reeval.ReevalOptions(pr.GetValue(models)!, pr.GetValue(provider)!, pr.GetValue(reevalData), pr.GetValue(batch),
+                pr.GetValue(reevalOut)!, pr.GetValue(threads), pr.GetValue(allowData));
+            var result = await Reeval.ReevalCommand.Run(o, reporter);
+            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+        });
+
         var root = new RootCommand("Learning-curve laboratory: how error falls as training data grows (Hestness et al. 2017).")
         {
             Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => r.Run(o, rep)),
             Study("bench", "throughput and model FLOP utilisation of the domain's models", (r, o, rep) => r.Bench(o, rep)),
             fit,
             fitBench,
+            reeval,
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

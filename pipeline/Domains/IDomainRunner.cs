@@ -13,6 +13,8 @@ public interface IDomainRunner
     string DefaultData { get; }
     /// <summary>Runs the whole study; returns the exit code or a problem with the input.</summary>
     Task<Either<Problem, int>> Run(RunOptions options, Reporter report);
+    /// <summary>Rebuilds an archived model's evaluation set from its metadata and measures it with the given session.</summary>
+    Either<Problem, Reeval.ReevalMeasurement> Reevaluate(Reeval.ReevalRequest request, Microsoft.ML.OnnxRuntime.InferenceSession session);
     /// <summary>Prints the benchmark figures.</summary>
     Task<Either<Problem, int>> Bench(RunOptions options, Reporter report);
 }

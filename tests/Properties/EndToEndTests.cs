@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Lab.Pipeline;
 using Lab.Pipeline.Io;
 using Lab.Pipeline.Results;
@@ -8,65 +7,72 @@ using Lab.Stages.Evaluate;
 namespace Lab.Tests;
 
 /// <summary>The smoke preset end to end on a slice of the shipped corpus, then a resume after a simulated kill.</summary>
-public class EndToEndTests
+[Collection("smoke run")]
+public class EndToEndTests(SmokeRunFixture smoke)
 {
-    static string Slice()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), $"lab-slice-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        using var gz = new GZipStream(File.OpenRead(Path.Combine(Paths.RepoRoot(), "data/lm/gutenberg.txt.gz")), CompressionMode.Decompress);
-        using var reader = new StreamReader(gz);
-        var text = new char[600_000];
-        int n = reader.ReadBlock(text, 0, text.Length);
-        File.WriteAllText(Path.Combine(dir, "slice.txt"), new string(text, 0, n));
-        return dir;
-    }
+    static List<T> Rows<T>(string path) where T : class, new()
+        => ParquetTable.Read<T>(path).GetAwaiter().GetResult().Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
 
     [Fact]
     public async Task Smoke_run_writes_results_that_onnx_runtime_reproduces_and_resumes_without_retraining()
     {
-        TorchSetup.Once();
-        var data = Slice();
-        var outDir = data + "-out";
-        string[] args = ["run", "--domain", "lm", "--preset", "smoke", "--data", data, "--out", outDir, "--threads", "1", "--quiet", "--seed", "3"];
-        Assert.Equal(0, await Cli.Run(args));
-
-        var trials = (await ParquetTable.Read<TrialRow>(Path.Combine(outDir, "trials.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        Assert.Equal(0, smoke.ExitCode);
+        var outDir = smoke.Out;
+        var trials = Rows<TrialRow>(Path.Combine(outDir, "trials.parquet"));
         var preset = LmPreset.Smoke;
         Assert.Equal(preset.ShardCount * preset.Models.Count * preset.LearningRates.Count, trials.Count);
         Assert.All(trials, t => Assert.Equal("ok", t.Status));
         Assert.All(trials, t => Assert.True(Math.Abs(t.OrtTorchGap) < 1e-4, $"ORT−torch gap {t.OrtTorchGap}"));
-        var curve = (await ParquetTable.Read<CurveRow>(Path.Combine(outDir, "curve.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        var curve = Rows<CurveRow>(Path.Combine(outDir, "curve.parquet"));
         Assert.Equal(preset.ShardCount, curve.Count);
-        var fits = (await ParquetTable.Read<FitRow>(Path.Combine(outDir, "fits.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        var fits = Rows<FitRow>(Path.Combine(outDir, "fits.parquet"));
         Assert.Contains(fits, f => f.Parameter == "beta" && f.Family == "power-irreducible");
+        Assert.Equal(curve.Count, Rows<PredictionRow>(Path.Combine(outDir, "predictions.parquet")).Count);
+        Assert.True(File.Exists(Path.Combine(outDir, "plots", "lm_val_cross_entropy.png")));
 
         // the archived ONNX file alone (with its metadata) reproduces the recorded validation metric
         var best = trials.OrderBy(t => t.ValCrossEntropy).First();
         var bytes = await File.ReadAllBytesAsync(Path.Combine(outDir, best.OnnxPath));
         Assert.Equal(best.OnnxSha256, Lab.Stages.Core.Hashing.Sha256(bytes));
-        var docs = TextCorpus.Load(data).Match(d => d.ToList(), e => throw new Xunit.Sdk.XunitException(e.ToString()));
-        var prepared = LmData.Prepare(docs, preset, 3).Match(d => d, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        var docs = TextCorpus.Load(smoke.Data).Match(d => d.ToList(), e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        var prepared = LmData.Prepare(docs, preset, SmokeRunFixture.Seed).Match(d => d, e => throw new Xunit.Sdk.XunitException(e.ToString()));
         using var session = OrtSessions.Open(bytes, 1);
         Assert.Equal(prepared.Fingerprint, session.ModelMetadata.CustomMetadataMap["data_fingerprint"]);
         Assert.Equal(prepared.Vocab.Hash, session.ModelMetadata.CustomMetadataMap["vocab_sha256"]);
         var again = LmOrtEval.CrossEntropy(session, prepared.Val, preset.SeqLen, preset.EvalBatch);
         Assert.True(Math.Abs(again.Nats - best.ValCrossEntropy) <= 1e-5 * best.ValCrossEntropy, $"{again.Nats} vs {best.ValCrossEntropy}");
+    }
 
-        // simulate a kill: the gathered tables and two trials are gone, nothing else may be retrained
+    [Fact]
+    public async Task A_killed_run_resumes_without_retraining_finished_trials()
+    {
+        // a copy of the finished run, as if killed after most trials: the gathered tables and two trials are gone
+        var outDir = smoke.Out + "-resume";
+        CopyDirectory(smoke.Out, outDir);
         var trialFiles = Directory.GetFiles(Path.Combine(outDir, "trials"), "*.parquet").OrderBy(f => f).ToArray();
         var stamps = trialFiles.ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        var before = Rows<TrialRow>(Path.Combine(outDir, "trials.parquet"));
         File.Delete(Path.Combine(outDir, "trials.parquet"));
         File.Delete(trialFiles[0]); File.Delete(trialFiles[1]);
         await Task.Delay(20);
+        string[] args = [.. smoke.Args];
+        args[Array.IndexOf(args, "--out") + 1] = outDir;
         Assert.Equal(0, await Cli.Run(args));
         foreach (var f in trialFiles.Skip(2)) Assert.Equal(stamps[f], File.GetLastWriteTimeUtc(f));
         Assert.True(File.Exists(trialFiles[0]) && File.Exists(trialFiles[1]));
-        var resumed = (await ParquetTable.Read<TrialRow>(Path.Combine(outDir, "trials.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
-        Assert.Equal(trials.Select(t => t.TrialId).Order(), resumed.Select(t => t.TrialId).Order());
+        var resumed = Rows<TrialRow>(Path.Combine(outDir, "trials.parquet"));
+        Assert.Equal(before.Select(t => t.TrialId).Order(), resumed.Select(t => t.TrialId).Order());
+        // retrained trials are deterministic for the seed: the same metric again
+        foreach (var r in resumed) Assert.Equal(before.Single(b => b.TrialId == r.TrialId).ValCrossEntropy, r.ValCrossEntropy, 1e-9);
         Assert.Empty(Directory.GetFiles(outDir, "*.tmp-*", SearchOption.AllDirectories));
-        Directory.Delete(data, true);
         Directory.Delete(outDir, true);
+    }
+
+    internal static void CopyDirectory(string from, string to)
+    {
+        foreach (var d in Directory.GetDirectories(from, "*", SearchOption.AllDirectories)) Directory.CreateDirectory(d.Replace(from, to));
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from, "*", SearchOption.AllDirectories)) File.Copy(f, f.Replace(from, to), true);
     }
 
     [Theory]

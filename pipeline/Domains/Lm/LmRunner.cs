@@ -166,10 +166,17 @@ public sealed class LmRunner : IDomainRunner
         ["vocab_sha256"] = st.Data.Vocab.Hash,
         ["vocab"] = string.Join('\n', st.Data.Vocab.Words),
         ["eval_seq_len"] = st.Preset.SeqLen.ToString(),
+        ["eval_batch"] = st.Preset.EvalBatch.ToString(),
         ["eval_protocol"] = "non-overlapping windows of eval_seq_len tokens, state reset per window, mean cross-entropy in nats",
         ["input"] = "tokens: int64 [seq, batch] (time-major word ids)",
         ["output"] = "logits: float [seq, batch, vocab] (next-token scores)"
     };
+
+    LmReeval? reeval;
+
+    /// <inheritdoc />
+    public Either<Problem, Reeval.ReevalMeasurement> Reevaluate(Reeval.ReevalRequest request, Microsoft.ML.OnnxRuntime.InferenceSession session)
+        => (reeval ??= new LmReeval(DefaultData)).Run(request, session);
 
     /// <inheritdoc />
     public Task<Either<Problem, int>> Bench(RunOptions o, Reporter report) => Task.FromResult(LmBench.Run(o, report));

@@ -16,8 +16,11 @@ public sealed record LmData(Vocabulary Vocab, int[] Val, int[] Test, IReadOnlyLi
     /// <summary>The token stream of the first <paramref name="examples"/> training examples (a shard).</summary>
     public int[] ShardStream(int examples) => Train.Take(examples).SelectMany(e => e).ToArray();
 
-    /// <summary>Tokenises the documents, shuffles their examples with the seed, cuts validation, test and training.</summary>
-    public static Either<Problem, LmData> Prepare(IReadOnlyList<(string Name, string Text)> documents, LmPreset p, long seed)
+    /// <summary>
+    /// Tokenises the documents, shuffles their examples with the seed, cuts validation, test and training. The
+    /// vocabulary is built from the training split unless one is given (re-evaluating a model on other data).
+    /// </summary>
+    public static Either<Problem, LmData> Prepare(IReadOnlyList<(string Name, string Text)> documents, LmPreset p, long seed, Vocabulary? vocabulary = null)
     {
         var examples = documents.SelectMany(d => Tokenizer.Examples(d.Text, p.MaxExampleTokens)).Where(e => e.Length > 0).ToArray();
         long total = examples.Sum(e => (long)e.Length + 1);
@@ -29,7 +32,7 @@ public sealed record LmData(Vocabulary Vocab, int[] Val, int[] Test, IReadOnlyLi
         var val = splits.Val.Select(i => examples[i]).ToArray();
         var test = splits.Test.Select(i => examples[i]).ToArray();
         var train = splits.Train.Select(i => examples[i]).ToArray();
-        var vocab = Vocabulary.Build(train, p.VocabSize);
+        var vocab = vocabulary ?? Vocabulary.Build(train, p.VocabSize);
         int[] Ids(string[] e) => e.Select(vocab.Id).Append(Vocabulary.Eos).ToArray();
         var trainIds = train.Select(Ids).ToArray();
         var valIds = val.SelectMany(Ids).ToArray();

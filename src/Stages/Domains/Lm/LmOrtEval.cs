@@ -6,8 +6,8 @@ namespace Lab.Stages.Domains.Lm;
 /// <summary>The metric that counts: per-token cross-entropy computed from the ONNX model's logits by ONNX Runtime.</summary>
 public static class LmOrtEval
 {
-    /// <summary>Cross-entropy and perplexity of an evaluation stream, and how fast ONNX Runtime got there.</summary>
-    public sealed record Result(double Nats, double Perplexity, long Tokens, double Seconds)
+    /// <summary>Cross-entropy and perplexity of an evaluation stream, and how fast ONNX Runtime got there (with the time of each batch's run).</summary>
+    public sealed record Result(double Nats, double Perplexity, long Tokens, double Seconds, double[] BatchSeconds)
     {
         /// <summary>Evaluation tokens per second.</summary>
         public double TokensPerSecond => Seconds > 0 ? Tokens / Seconds : 0;
@@ -27,18 +27,21 @@ public static class LmOrtEval
         var clock = Stopwatch.StartNew();
         double sum = 0; long n = 0;
         using var runOptions = new RunOptions();
+        var batchSeconds = new List<double>();
         foreach (var chunk in LmWindows.Chunks(LmWindows.Starts(stream.Length, t), batch))
         {
             var (x, y) = LmWindows.Batch(stream, chunk, t);
             using var input = OrtValue.CreateTensorValueFromMemory(x, [t, chunk.Length]);
+            var started = clock.Elapsed.TotalSeconds;
             using var outputs = session.Run(runOptions, ["tokens"], [input], ["logits"]);
+            batchSeconds.Add(clock.Elapsed.TotalSeconds - started);
             var logits = outputs[0].GetTensorDataAsSpan<float>();
             int v = logits.Length / y.Length;
             for (int k = 0; k < y.Length; k++) sum += NegLogSoftmax(logits.Slice(k * v, v), (int)y[k]);
             n += y.Length;
         }
         double nats = n == 0 ? double.NaN : sum / n;
-        return new Result(nats, Math.Exp(nats), n, clock.Elapsed.TotalSeconds);
+        return new Result(nats, Math.Exp(nats), n, clock.Elapsed.TotalSeconds, batchSeconds.ToArray());
     }
 
     /// <summary>−log softmax(z)[target], computed stably in double.</summary>
