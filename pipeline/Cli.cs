@@ -6,7 +6,7 @@ using Opt = System.CommandLine;
 
 namespace Lab.Pipeline;
 
-/// <summary>The command line: `pipeline run`, `bench`, `fit`, `fit-bench`, `reeval`. Exit codes: 0 done, 1 some trial failed, 2 bad input.</summary>
+/// <summary>The command line: `pipeline run`, `plan`, `trial`, `gather`, `submit`, `bench`, `fit`, `fit-bench`, `reeval`. Exit codes: 0 done, 1 some trial failed, 2 bad input.</summary>
 public static class Cli
 {
     /// <summary>Parses and runs; returns the exit code.</summary>
@@ -76,10 +76,54 @@ public static class Cli
             return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
         });
 
+        var planOut = new System.CommandLine.Option<string>("--out") { Description = "study folder (plan.parquet, prepared data, trial results)", Required = true };
+        var plan = new Command("plan", "prepare the data once and write plan.parquet: one row per trial") { domain, preset, data, planOut, device, seed, quiet };
+        plan.SetAction(async (pr, ct) =>
+        {
+            var reporter = new Reporter(pr.GetValue(quiet));
+            var o = new RunOptions(pr.GetValue(domain)!, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(planOut)!, pr.GetValue(device)!, 0, pr.GetValue(seed));
+            var result = await DomainRegistry.Find(o.Domain).BindAsync(async r => (await Lab.Pipeline.Study.StudyRunner.Plan(r, o, reporter)).Map(_ => 0));
+            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+        });
+        var planFile = new System.CommandLine.Option<string>("--plan") { Description = "the study's plan.parquet", Required = true };
+        var index = new System.CommandLine.Option<int?>("--index") { Description = "the trial's index in the plan (default: $SLURM_ARRAY_TASK_ID)" };
+        var trial = new Command("trial", "run exactly one trial of a plan (skipped when it finished before)") { planFile, index, threads, quiet };
+        trial.SetAction(async (pr, ct) =>
+        {
+            var reporter = new Reporter(pr.GetValue(quiet));
+            var result = await Lab.Pipeline.Study.StudyRunner.Trial(pr.GetValue(planFile)!, pr.GetValue(index), pr.GetValue(threads), reporter);
+            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+        });
+        var gather = new Command("gather", "union the finished trials of a plan, fit the curve, list missing or failed trials") { planFile, quiet };
+        gather.SetAction(async (pr, ct) =>
+        {
+            var reporter = new Reporter(pr.GetValue(quiet));
+            var result = await Lab.Pipeline.Study.StudyRunner.Gather(Lab.Pipeline.Study.StudyFiles.OfPlan(pr.GetValue(planFile)!), reporter);
+            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+        });
+        var slurm = new System.CommandLine.Option<bool>("--slurm") { Description = "submit to Slurm (the only scheduler supported)", Required = true };
+        var partition = new System.CommandLine.Option<string?>("--partition") { Description = "Slurm partition" };
+        var cpus = new System.CommandLine.Option<int>("--cpus-per-task") { Description = "CPUs (and torch threads) per trial", DefaultValueFactory = _ => 1 };
+        var gpus = new System.CommandLine.Option<int>("--gpus-per-task") { Description = "GPUs per trial", DefaultValueFactory = _ => 0 };
+        var maxParallel = new System.CommandLine.Option<int>("--max-parallel") { Description = "at most K array tasks at once", DefaultValueFactory = _ => 0 };
+        var time = new System.CommandLine.Option<string?>("--time") { Description = "Slurm time limit per job, e.g. 01:00:00" };
+        var dryRun = new System.CommandLine.Option<bool>("--dry-run") { Description = "only write the sbatch scripts" };
+        var command = new System.CommandLine.Option<string?>("--command") { Description = "how jobs start the pipeline (default: dotnet <this pipeline.dll>)" };
+        var submit = new Command("submit", "submit a plan as a Slurm job array plus a dependent gather job") { planFile, slurm, partition, cpus, gpus, maxParallel, time, dryRun, command, quiet };
+        submit.SetAction(async (pr, ct) =>
+        {
+            var reporter = new Reporter(pr.GetValue(quiet));
+            var o = new Lab.Pipeline.Study.SubmitOptions(pr.GetValue(planFile)!, pr.GetValue(partition), pr.GetValue(cpus), pr.GetValue(gpus),
+                pr.GetValue(maxParallel), pr.GetValue(time), pr.GetValue(dryRun), pr.GetValue(command));
+            var result = await Lab.Pipeline.Study.SlurmSubmit.Run(o, reporter);
+            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+        });
+
         var root = new RootCommand("Learning-curve laboratory: how error falls as training data grows (Hestness et al. 2017).")
         {
-            Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => r.Run(o, rep)),
+            Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => Lab.Pipeline.Study.StudyRunner.Run(r, o, rep)),
             Study("bench", "throughput and model FLOP utilisation of the domain's models", (r, o, rep) => r.Bench(o, rep)),
+            plan, trial, gather, submit,
             fit,
             fitBench,
             reeval,

@@ -1,18 +1,24 @@
+using Lab.Pipeline.Results;
+using Lab.Pipeline.Study;
 using Lab.Stages.Core;
 using LanguageExt;
 
 namespace Lab.Pipeline.Domains;
 
-/// <summary>What `pipeline run` needs of a domain: a new domain is a new folder with one of these, registered in
-/// <see cref="DomainRegistry"/>.</summary>
+/// <summary>What the study commands need of a domain: a new domain is a new folder with one of these, registered in
+/// <see cref="DomainRegistry"/>. Planning, running trials one by one, gathering and fitting are shared
+/// (<see cref="StudyRunner"/>).</summary>
 public interface IDomainRunner
 {
     /// <summary>The name on the command line.</summary>
     string Name { get; }
     /// <summary>Where the shipped default data lives, relative to the repository root.</summary>
     string DefaultData { get; }
-    /// <summary>Runs the whole study; returns the exit code or a problem with the input.</summary>
-    Task<Either<Problem, int>> Run(RunOptions options, Reporter report);
+    /// <summary>Prepares the data once into the study folder and lists the study's trials (not yet numbered).</summary>
+    Either<Problem, List<PlanRow>> Plan(RunOptions options, StudyFiles files, Reporter report);
+    /// <summary>Runs one planned trial: trains, exports its model into the study folder, evaluates it. A failure inside
+    /// the trial is a row with status "failed"; a problem with the study folder is a problem.</summary>
+    Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag);
     /// <summary>Rebuilds an archived model's evaluation set from its metadata and measures it with the given session.</summary>
     Either<Problem, Reeval.ReevalMeasurement> Reevaluate(Reeval.ReevalRequest request, Microsoft.ML.OnnxRuntime.InferenceSession session);
     /// <summary>Prints the benchmark figures.</summary>

@@ -31,18 +31,18 @@ public static class Summary
             ["beta_p (s = alpha m^beta_p)", Param(fits, ":model_size", "power", "beta")],
             ["family chosen by extrapolation", fits.FirstOrDefault(f => f.Chosen && !f.Curve.EndsWith(":model_size"))?.Family ?? "—"],
             ["best-guess error", F(bestGuess)],
-            ["trials", $"{rows.Count} ({trained} trained now, {rows.Count(r => r.Status == "ok")} ok, {rows.Count(r => r.Status == "diverged")} diverged, {rows.Count(r => r.Status == "failed")} failed)"],
-            ["wall time", $"{elapsed.TotalMinutes:F1} min"]
+            ["trials", $"{rows.Count} ({(trained >= 0 ? $"{trained} trained now, " : "")}{rows.Count(r => r.Status == "ok")} ok, {rows.Count(r => r.Status == "diverged")} diverged, {rows.Count(r => r.Status == "failed")} failed)"],
+            ["wall time", elapsed > TimeSpan.Zero ? $"{elapsed.TotalMinutes:F1} min" : "—"]
         ]);
         foreach (var f in rows.Where(r => r.Status == "failed")) report.Error($"trial {f.TrialId} failed: {f.Reason}");
     }
 
     /// <summary>A short Markdown report of the run.</summary>
-    public static string Markdown(RunOptions o, IReadOnlyList<TrialRow> rows, IReadOnlyList<CurveRow> curve, IReadOnlyList<FitRow> fits, TimeSpan elapsed, int trained)
+    public static string Markdown(Study.PlanRow? study, IReadOnlyList<TrialRow> rows, IReadOnlyList<CurveRow> curve, IReadOnlyList<FitRow> fits, TimeSpan elapsed, int trained)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"# Learning curve: {o.Domain}, preset {o.Preset}, seed {o.Seed}\n");
-        sb.AppendLine($"{rows.Count} trials ({trained} trained in this run), wall time {elapsed.TotalMinutes:F1} min.\n");
+        sb.AppendLine($"# Learning curve: {study?.Domain}, preset {study?.Preset}, seed {study?.Seed}\n");
+        sb.AppendLine($"{rows.Count} trials{(trained >= 0 ? $" ({trained} trained in this run)" : "")}{(elapsed > TimeSpan.Zero ? $", wall time {elapsed.TotalMinutes:F1} min" : "")}.\n");
         sb.AppendLine("| shard | m | best model | params | val error | test error |\n|---|---|---|---|---|---|");
         foreach (var c in curve) sb.AppendLine($"| {c.ShardIndex} | {c.M:N0} | {c.Model} | {c.Params:N0} | {F(c.Error)} | {F(c.TestError)} |");
         sb.AppendLine($"\n- beta_g (power law + irreducible error): {Param(fits, curve.FirstOrDefault()?.Curve ?? "", "power-irreducible", "beta")}");

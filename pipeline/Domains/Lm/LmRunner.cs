@@ -1,24 +1,25 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Google.Protobuf;
-using TorchSharp;
-using Lab.Fit;
-using Lab.Pipeline.Fitting;
 using Lab.Pipeline.Io;
 using Lab.Pipeline.Results;
+using Lab.Pipeline.Study;
 using Lab.Stages.Core;
 using Lab.Stages.Domains.Lm;
 using Lab.Stages.Evaluate;
 using Lab.Stages.Subset;
 using Lab.Stages.Train;
 using LanguageExt;
+using TorchSharp;
 using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Domains.Lm;
 
 /// <summary>
-/// Word-level language modelling, end to end: load text, tokenise and split, cut doubling shards, train the model ×
-/// learning-rate grid on each (skipping finished trials), export ONNX, evaluate it with ONNX Runtime, fit the curve.
+/// Word-level language modelling: the plan tokenises and splits the text once (into the study folder) and cuts the
+/// doubling shards; a trial trains one model × learning rate on one shard, exports it to ONNX and evaluates the file
+/// with ONNX Runtime.
 /// </summary>
 public sealed class LmRunner : IDomainRunner
 {
@@ -27,85 +28,73 @@ public sealed class LmRunner : IDomainRunner
     /// <inheritdoc />
     public string DefaultData => "data/lm/gutenberg.txt.gz";
 
-    /// <summary>Everything a study needs before its first trial.</summary>
-    sealed record Study(LmPreset Preset, LmData Data, Seq<Shard> Shards, Device Device, int Threads, string DataPath);
+    static Either<Problem, LmPreset> Preset(string name)
+        => LmPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
 
-    Either<Problem, Study> Prepare(RunOptions o, Reporter report)
+    /// <inheritdoc />
+    public Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
     {
-        var preset = LmPreset.Named(o.Preset).ToEither(new Problem($"unknown preset '{o.Preset}'", "choose smoke, default or full"));
-        var dataPath = o.Data ?? Path.Combine(Paths.RepoRoot(), DefaultData);
-        return from p in preset
-               from _ in Optional(Paths.CheckWritable(o.Out)).Match(m => Left<Problem, Unit>(new Problem(m, "choose another --out")), () => Right<Problem, Unit>(unit))
-               from device in Devices.Choose(o.Device)
-               from docs in TextCorpus.Load(dataPath)
-               from data in LmData.Prepare(docs.ToList(), p, o.Seed).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
-               from shards in Shards.Doubling(data.Train.Select(e => e.Length).ToList(), p.ShardBase, p.ShardCount)
-               select new Study(p, data, shards, device, Devices.SetThreads(o.Threads), dataPath);
+        var dataPath = Path.GetFullPath(o.Data ?? Path.Combine(Paths.RepoRoot(), DefaultData));
+        var prepared = from p in Preset(o.Preset)
+                       from _ in Devices.Choose(o.Device)
+                       from docs in TextCorpus.Load(dataPath)
+                       from data in LmData.Prepare(docs.ToList(), p, o.Seed).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
+                       from shards in Shards.Doubling(data.Train.Select(e => e.Length).ToList(), p.ShardBase, p.ShardCount)
+                       select (p, data, shards);
+        return prepared.Map(t =>
+        {
+            var (p, data, shards) = t;
+            report.Line($"lm: {data.TrainTokens:N0} training tokens, validation {data.Val.Length:N0}, test {data.Test.Length:N0}, vocabulary {data.Vocab.Size:N0}, data {data.Fingerprint}");
+            report.Line($"shards (tokens): {string.Join(", ", shards.Map(s => s.Size.ToString("N0")))}");
+            LmDataFile.Write(files.Prepared(Name), data);
+            AtomicFile.WriteAllText(Path.Combine(files.Dir, "vocab.txt"), string.Join('\n', data.Vocab.Words) + "\n");
+            return (from shard in shards
+                    from model in p.Models
+                    from lr in p.LearningRates
+                    let spec = new TrialSpec(Name, data.Fingerprint, shard.Index, shard.Examples, shard.Size, model.Name, lr, p.Hyper, o.Seed)
+                    select new PlanRow
+                    {
+                        TrialId = spec.Id, Domain = Name, Preset = p.Name, Seed = o.Seed, DataPath = dataPath, DataFingerprint = data.Fingerprint,
+                        ShardIndex = shard.Index, ShardExamples = shard.Examples, ShardSize = shard.Size, Model = model.Name,
+                        ModelSpec = JsonSerializer.Serialize(model), LearningRate = lr, Hyper = p.Hyper, Device = o.Device,
+                        Curve = "lm:val_cross_entropy", BestGuess = Math.Log(data.Vocab.Size)
+                    }).ToList();
+        });
+    }
+
+    (string Path, LmData Data)? loaded;
+
+    Either<Problem, LmData> Load(StudyFiles files)
+    {
+        var path = files.Prepared(Name);
+        if (loaded is { } l && l.Path == path) return l.Data;
+        return LmDataFile.Read(path).Map(d => { loaded = (path, d); return d; });
     }
 
     /// <inheritdoc />
-    public async Task<Either<Problem, int>> Run(RunOptions o, Reporter report)
+    public Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag)
+        => from p in Preset(row.Preset)
+           from data in Load(files)
+           from _ in data.Fingerprint == row.DataFingerprint ? Right<Problem, Unit>(unit)
+               : Left<Problem, Unit>(new Problem($"{files.Prepared(Name)}: prepared data {data.Fingerprint} is not the plan's {row.DataFingerprint}", "run `pipeline plan` again"))
+           from device in Devices.Choose(row.Device)
+           select RunTrial(row, p, data, JsonSerializer.Deserialize<LmModelSpec>(row.ModelSpec)!, device, threads, files, report, tag);
+
+    static TrialRow RunTrial(PlanRow plan, LmPreset p, LmData data, LmModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
-        var clock = Stopwatch.StartNew();
-        var prepared = Prepare(o, report);
-        if (prepared.IsLeft) return prepared.Map(_ => 0);
-        var st = prepared.Match(s => s, _ => throw new UnreachableException());
-        var (p, data) = (st.Preset, st.Data);
-        report.Line($"lm: {data.TrainTokens:N0} training tokens, validation {data.Val.Length:N0}, test {data.Test.Length:N0}, vocabulary {data.Vocab.Size:N0}; " +
-                     $"device {st.Device.type}, {st.Threads} threads, data {data.Fingerprint}");
-        report.Line($"shards (tokens): {string.Join(", ", st.Shards.Map(s => s.Size.ToString("N0")))}");
-        AtomicFile.WriteAllText(Path.Combine(o.Out, "vocab.txt"), string.Join('\n', data.Vocab.Words) + "\n");
-
-        var plan = (from shard in st.Shards
-                    from model in p.Models
-                    from lr in p.LearningRates
-                    select (Spec: new TrialSpec("lm", data.Fingerprint, shard.Index, shard.Examples, shard.Size, model.Name, lr, p.Hyper, o.Seed),
-                            Shard: shard, Model: model)).ToList();
-        var rows = new List<TrialRow>();
-        int done = 0, trained = 0;
-        foreach (var (spec, shard, model) in plan)
-        {
-            done++;
-            var rowPath = Path.Combine(o.Out, "trials", $"{spec.Id}.parquet");
-            if (File.Exists(rowPath))
-            {
-                var existing = await ParquetTable.Read<TrialRow>(rowPath);
-                var keep = existing.Match(r => r.Count == 1 && r[0].Status is "ok" or "diverged" ? r[0] : null, e => { report.Error($"{e}; training again"); return null; });
-                if (keep is not null) { rows.Add(keep); report.Line($"[{done}/{plan.Count}] {spec.Id} done before: shard {shard.Index}, {model.Name}, lr {spec.LearningRate}"); continue; }
-            }
-            var row = RunTrial(st, spec, shard, model, o, report, $"[{done}/{plan.Count}]");
-            await ParquetTable.Write(rowPath, [row]);
-            rows.Add(row); trained++;
-        }
-
-        await ParquetTable.Write(Path.Combine(o.Out, "trials.parquet"), rows);
-        var curve = Curves.BestPerShard(rows, "lm:val_cross_entropy", r => r.ValCrossEntropy, r => r.TestCrossEntropy, r => r.ShardTokens);
-        await ParquetTable.Write(Path.Combine(o.Out, "curve.parquet"), curve);
-        var points = curve.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params)).ToList();
-        var (analyses, failures) = FitCommand.Analyse([(curve.FirstOrDefault()?.Curve ?? "lm:val_cross_entropy", points)],
-            new AnalysisOptions(BestGuess: Math.Log(data.Vocab.Size), Seed: (int)o.Seed));
-        var fitRows = await FitOutputs.Write(o.Out, analyses, failures, report);
-        Summary.Print(report, rows, curve, fitRows, clock.Elapsed, trained, Math.Log(data.Vocab.Size));
-        AtomicFile.WriteAllText(Path.Combine(o.Out, "report.md"), Summary.Markdown(o, rows, curve, fitRows, clock.Elapsed, trained));
-        int failed = rows.Count(r => r.Status == "failed");
-        return failed == 0 ? 0 : 1;
-    }
-
-    static TrialRow RunTrial(Study st, TrialSpec spec, Shard shard, LmModelSpec model, RunOptions o, Reporter report, string tag)
-    {
-        var p = st.Preset;
+        var shard = new Shard(plan.ShardIndex, (int)plan.ShardExamples, plan.ShardSize, p.ShardBase << plan.ShardIndex);
         var row = new TrialRow
         {
-            TrialId = spec.Id, Domain = "lm", Preset = p.Name, DataFingerprint = spec.DataFingerprint, ShardIndex = shard.Index,
+            TrialId = plan.TrialId, Domain = "lm", Preset = p.Name, DataFingerprint = plan.DataFingerprint, ShardIndex = shard.Index,
             ShardExamples = shard.Examples, ShardTokens = shard.Size, Model = model.Name, Embed = model.Embed, Hidden = model.Hidden,
-            Layers = model.Layers, Parameters = model.Parameters(st.Data.Vocab.Size), LearningRate = spec.LearningRate, Seed = spec.Seed,
-            Device = st.Device.type.ToString().ToLowerInvariant()
+            Layers = model.Layers, Parameters = model.Parameters(data.Vocab.Size), LearningRate = plan.LearningRate, Seed = plan.Seed,
+            Device = device.type.ToString().ToLowerInvariant()
         };
         try
         {
-            var settings = new TrainSettings(spec.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, spec.Seed);
+            var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
             var (lm, outcome) = report.Step($"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} tokens)",
-                status => LmTraining.Run(st.Data, shard, model, p, settings, st.Device,
+                status => LmTraining.Run(data, shard, model, p, settings, device,
                     (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")));
             using (lm)
             {
@@ -118,12 +107,12 @@ public sealed class LmRunner : IDomainRunner
                 if (outcome.Status == "ok")
                 {
                     lm.to(CPU);
-                    var bytes = LmOnnx.Export(lm, Metadata(st, spec, shard, model, o)).ToByteArray();
-                    var onnxRel = Path.Combine("models", $"{spec.Id}.onnx");
-                    AtomicFile.WriteAllBytes(Path.Combine(o.Out, onnxRel), bytes);
-                    using var session = OrtSessions.Open(bytes, st.Threads);
-                    var val = LmOrtEval.CrossEntropy(session, st.Data.Val, p.SeqLen, p.EvalBatch);
-                    var test = LmOrtEval.CrossEntropy(session, st.Data.Test, p.SeqLen, p.EvalBatch);
+                    var bytes = LmOnnx.Export(lm, Metadata(plan, p, data, model)).ToByteArray();
+                    var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
+                    AtomicFile.WriteAllBytes(Path.Combine(files.Dir, onnxRel), bytes);
+                    using var session = OrtSessions.Open(bytes, threads);
+                    var val = LmOrtEval.CrossEntropy(session, data.Val, p.SeqLen, p.EvalBatch);
+                    var test = LmOrtEval.CrossEntropy(session, data.Test, p.SeqLen, p.EvalBatch);
                     row = row with
                     {
                         ValCrossEntropy = val.Nats, ValPerplexity = val.Perplexity, TestCrossEntropy = test.Nats, TestPerplexity = test.Perplexity,
@@ -139,34 +128,34 @@ public sealed class LmRunner : IDomainRunner
         }
         row = row with { FinishedAt = DateTime.UtcNow };
         report.Line(row.Status == "ok"
-            ? $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {spec.LearningRate}: val CE {row.ValCrossEntropy:F4} (ppl {row.ValPerplexity:F1}), test CE {row.TestCrossEntropy:F4}, {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainTokensPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"
-            : $"{tag} shard {shard.Index} {model.Name} lr {spec.LearningRate}: {row.Status}: {row.Reason}");
+            ? $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {plan.LearningRate}: val CE {row.ValCrossEntropy:F4} (ppl {row.ValPerplexity:F1}), test CE {row.TestCrossEntropy:F4}, {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainTokensPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"
+            : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");
         return row;
     }
 
     /// <summary>The model file's metadata_props: enough to rebuild its evaluation set and check it is the same data.</summary>
-    static Dictionary<string, string> Metadata(Study st, TrialSpec spec, Shard shard, LmModelSpec model, RunOptions o) => new()
+    static Dictionary<string, string> Metadata(PlanRow plan, LmPreset p, LmData data, LmModelSpec model) => new()
     {
         ["lab.format_version"] = "1",
         ["domain"] = "lm",
-        ["trial_id"] = spec.Id,
+        ["trial_id"] = plan.TrialId,
         ["model"] = model.Name,
-        ["preset"] = st.Preset.Name,
-        ["seed"] = o.Seed.ToString(),
-        ["learning_rate"] = spec.LearningRate.ToString("R"),
-        ["shard_index"] = shard.Index.ToString(),
-        ["shard_tokens"] = shard.Size.ToString(),
-        ["data_fingerprint"] = st.Data.Fingerprint,
-        ["data_source"] = Path.GetFileName(st.DataPath.TrimEnd('/')),
+        ["preset"] = p.Name,
+        ["seed"] = plan.Seed.ToString(),
+        ["learning_rate"] = plan.LearningRate.ToString("R"),
+        ["shard_index"] = plan.ShardIndex.ToString(),
+        ["shard_tokens"] = plan.ShardSize.ToString(),
+        ["data_fingerprint"] = data.Fingerprint,
+        ["data_source"] = Path.GetFileName(plan.DataPath.TrimEnd('/')),
         ["tokenization"] = Tokenizer.Version,
-        ["max_example_tokens"] = st.Preset.MaxExampleTokens.ToString(),
-        ["val_tokens"] = st.Preset.ValTokens.ToString(),
-        ["test_tokens"] = st.Preset.TestTokens.ToString(),
-        ["vocab_size"] = st.Data.Vocab.Size.ToString(),
-        ["vocab_sha256"] = st.Data.Vocab.Hash,
-        ["vocab"] = string.Join('\n', st.Data.Vocab.Words),
-        ["eval_seq_len"] = st.Preset.SeqLen.ToString(),
-        ["eval_batch"] = st.Preset.EvalBatch.ToString(),
+        ["max_example_tokens"] = p.MaxExampleTokens.ToString(),
+        ["val_tokens"] = p.ValTokens.ToString(),
+        ["test_tokens"] = p.TestTokens.ToString(),
+        ["vocab_size"] = data.Vocab.Size.ToString(),
+        ["vocab_sha256"] = data.Vocab.Hash,
+        ["vocab"] = string.Join('\n', data.Vocab.Words),
+        ["eval_seq_len"] = p.SeqLen.ToString(),
+        ["eval_batch"] = p.EvalBatch.ToString(),
         ["eval_protocol"] = "non-overlapping windows of eval_seq_len tokens, state reset per window, mean cross-entropy in nats",
         ["input"] = "tokens: int64 [seq, batch] (time-major word ids)",
         ["output"] = "logits: float [seq, batch, vocab] (next-token scores)"

@@ -1,0 +1,16 @@
+namespace Lab.Pipeline.Study;
+
+/// <summary>Where a study keeps its files: the plan, the prepared data, one result file and one model per trial.</summary>
+public sealed record StudyFiles(string Dir)
+{
+    /// <summary>plan.parquet.</summary>
+    public string Plan => Path.Combine(Dir, "plan.parquet");
+    /// <summary>The prepared data of a domain (tokenised, split), written once by the plan.</summary>
+    public string Prepared(string domain) => Path.Combine(Dir, "prepared", $"{domain}.bin");
+    /// <summary>A trial's own result file.</summary>
+    public string Trial(string id) => Path.Combine(Dir, "trials", $"{id}.parquet");
+    /// <summary>A trial's ONNX model, relative to the study folder (as recorded in trials.parquet).</summary>
+    public static string ModelRelative(string id) => Path.Combine("models", $"{id}.onnx");
+    /// <summary>The study folder of a plan.parquet path.</summary>
+    public static StudyFiles OfPlan(string planPath) => new(Path.GetDirectoryName(Path.GetFullPath(planPath))!);
+}
