@@ -3,7 +3,8 @@ namespace Lab.Pipeline;
 /// <summary>Locates the repository (for shipped data) and checks output folders.</summary>
 public static class Paths
 {
-    /// <summary>The folder holding Pipeline.sln, searched upwards from the working directory and the program.</summary>
+    /// <summary>The folder holding Pipeline.sln: searched upwards from the working directory and the program, else
+    /// the folder the program was built from (recorded at build time), else the working directory.</summary>
     public static string RepoRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
@@ -11,7 +12,9 @@ public static class Paths
             for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
                 if (File.Exists(Path.Combine(d.FullName, "Pipeline.sln"))) return d.FullName;
         }
-        return Directory.GetCurrentDirectory();
+        var built = typeof(Paths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "LabRepoRoot")?.Value;
+        return built is not null && File.Exists(Path.Combine(built, "Pipeline.sln")) ? built : Directory.GetCurrentDirectory();
     }
 
     /// <summary>Creates the folder and proves it writable; the message names the folder.</summary>
