@@ -126,7 +126,17 @@ public static class CurvePlot
             var b = s["beta"];
             p.Title($"best model size\nβ_p = {b.Value:F3} [{b.Lower:F3}, {b.Upper:F3}]", 14);
             p.ShowLegend(Alignment.UpperLeft);
-        }, () => p.Title($"best model size\n{a.ModelSizeError}", 14));
+        }, () =>
+        {
+            p.Title($"best model size (not fitted)\n{a.ModelSizeError}", 12);
+            if (a.SizePoints.Count > 0)
+            {
+                var pts = a.SizePoints.ToArray();
+                p.Add.Markers(pts.Select(x => Math.Log10(x.M)).ToArray(), pts.Select(x => Math.Log10(x.Error)).ToArray(), MarkerShape.FilledSquare, 9, Colors.Black)
+                    .LegendText = "best model per size";
+                p.ShowLegend(Alignment.UpperLeft);
+            }
+        });
         LogAxes(p, "training-set size m", "parameters");
         return p;
     }

@@ -30,8 +30,10 @@ public sealed record PointPrediction(double M, double Observed, double Predicted
 /// <param name="Projections">Size for the target error; error at 2× and 4× the largest size.</param>
 /// <param name="ModelSize">s(m) = alpha·m^beta_p over the best models' parameter counts, when given.</param>
 /// <param name="ModelSizeError">Why the model-size fit is missing, when it is.</param>
+/// <param name="SizePoints">(m, parameter count of the best model) on the fit points, fitted or not.</param>
 public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit Fit, Seq<CurveFit> Fits,
-    Seq<PointPrediction> Predictions, double HoldoutError, Seq<Projection> Projections, Option<CurveFit> ModelSize, string ModelSizeError)
+    Seq<PointPrediction> Predictions, double HoldoutError, Seq<Projection> Projections, Option<CurveFit> ModelSize, string ModelSizeError,
+    Seq<Observation> SizePoints)
 {
     /// <summary>Fits, selects, bootstraps, labels regions and projects one curve.</summary>
     public static Either<FitError, CurveAnalysis> Run(string curve, IReadOnlyList<CurvePoint> points, AnalysisOptions o)
@@ -79,8 +81,11 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
         var sizePoints = sorted.Where(p => p.Split == "fit" && p.Params is > 0).Select(p => new Observation(p.M, p.Params!.Value)).ToList();
         var size = sizePoints.Count == 0
             ? Left<FitError, CurveFit>(new FitError($"{curve}:model_size", "no params column"))
-            : CurveFitter.Fit($"{curve}:model_size", sizePoints, new PowerLaw(), o.Resamples, o.Seed);
+            : sizePoints.Select(p => p.Error).Distinct().Count() == 1
+                ? Left<FitError, CurveFit>(new FitError($"{curve}:model_size",
+                    $"the best model has {sizePoints[0].Error:N0} parameters at every size: widen the model grid"))
+                : CurveFitter.Fit($"{curve}:model_size", sizePoints, new PowerLaw(), o.Resamples, o.Seed);
         return new CurveAnalysis(curve, selection, chosen, fits, predictions, holdoutError, projections,
-            size.ToOption(), size.Match(_ => "", e => e.Message));
+            size.ToOption(), size.Match(_ => "", e => e.Message), sizePoints.ToSeq());
     }
 }
