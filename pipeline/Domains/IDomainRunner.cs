@@ -16,6 +16,10 @@ public interface IDomainRunner
     string DefaultData { get; }
     /// <summary>Prepares the data once into the study folder and lists the study's trials (not yet numbered).</summary>
     Either<Problem, List<PlanRow>> Plan(RunOptions options, StudyFiles files, Reporter report);
+    /// <summary>The unit of training-set size m (tokens, images).</summary>
+    string SizeUnit { get; }
+    /// <summary>The curves the domain measures, for a study whose model has this many output classes.</summary>
+    IReadOnlyList<CurveSpec> Curves(int outputClasses);
     /// <summary>Runs one planned trial: trains, exports its model into the study folder, evaluates it. A failure inside
     /// the trial is a row with status "failed"; a problem with the study folder is a problem.</summary>
     Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag);

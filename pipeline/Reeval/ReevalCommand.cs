@@ -23,7 +23,7 @@ public static class ReevalCommand
     /// <summary>Metadata format versions this build reads (written as lab.format_version).</summary>
     public static readonly string[] KnownFormats = ["1"];
 
-    sealed record Recorded(string Sha256, double Value, string TrialsFile);
+    sealed record Recorded(string Sha256, TrialRow Row, string TrialsFile);
 
     /// <summary>Runs the command.</summary>
     public static async Task<Either<Problem, int>> Run(ReevalOptions o, Reporter report)
@@ -97,7 +97,7 @@ public static class ReevalCommand
     static ReevalRow Row(string path, string sha, IReadOnlyDictionary<string, string> meta, Recorded? rec, ReevalMeasurement m, string provider, MachineInfo machine, bool differentData)
     {
         var lat = m.BatchSeconds.Order().ToArray();
-        double recordedValue = rec?.Value ?? double.NaN;
+        double recordedValue = rec?.Row.Metric(m.Metric) ?? double.NaN;
         return new ReevalRow
         {
             ModelPath = Path.GetFullPath(path), ModelSha256 = sha, TrialId = meta["trial_id"], Domain = meta["domain"], FormatVersion = meta["lab.format_version"],
@@ -142,7 +142,7 @@ public static class ReevalCommand
             if (rows.IsLeft) return rows.Map(_ => (models, recorded));
             foreach (var r in rows.Match(x => x, _ => []).Where(r => r.OnnxPath.Length > 0))
             {
-                recorded[r.TrialId] = new Recorded(r.OnnxSha256, r.ValCrossEntropy, tf);
+                recorded[r.TrialId] = new Recorded(r.OnnxSha256, r, tf);
                 if (inputs.Any(i => Path.GetFullPath(i) == tf)) models.Add(Path.Combine(Path.GetDirectoryName(tf)!, r.OnnxPath));
             }
         }

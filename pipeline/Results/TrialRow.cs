@@ -4,7 +4,8 @@ using Parquet.Serialization.Attributes;
 namespace Lab.Pipeline.Results;
 
 /// <summary>One trained model: what it was, how training went, and its metrics from ONNX Runtime and TorchSharp.
-/// A row of trials.parquet (and of trials/&lt;id&gt;.parquet, the per-trial file that makes runs resumable).</summary>
+/// A row of trials.parquet (and of trials/&lt;id&gt;.parquet, the per-trial file that makes runs resumable). Every domain
+/// writes this one schema; a metric a domain does not measure is NaN (perplexity for images, top-k for text).</summary>
 public sealed record TrialRow
 {
     [JsonPropertyName("trial_id")] public string TrialId { get; init; } = "";
@@ -13,30 +14,46 @@ public sealed record TrialRow
     [JsonPropertyName("data_fingerprint")] public string DataFingerprint { get; init; } = "";
     [JsonPropertyName("shard_index")] public int ShardIndex { get; init; }
     [JsonPropertyName("shard_examples")] public long ShardExamples { get; init; }
-    [JsonPropertyName("shard_tokens")] public long ShardTokens { get; init; }
+    [JsonPropertyName("shard_size")] public long ShardSize { get; init; }
+    [JsonPropertyName("size_unit")] public string SizeUnit { get; init; } = "";
     [JsonPropertyName("model")] public string Model { get; init; } = "";
-    [JsonPropertyName("embed")] public int Embed { get; init; }
-    [JsonPropertyName("hidden")] public int Hidden { get; init; }
-    [JsonPropertyName("layers")] public int Layers { get; init; }
+    [JsonPropertyName("architecture")] public string Architecture { get; init; } = "";
+    [JsonPropertyName("width")] public int Width { get; init; }
+    [JsonPropertyName("depth")] public int Depth { get; init; }
+    [JsonPropertyName("model_spec")] public string ModelSpec { get; init; } = "";
     [JsonPropertyName("parameters")] public long Parameters { get; init; }
     [JsonPropertyName("learning_rate")] public double LearningRate { get; init; }
     [JsonPropertyName("seed")] public long Seed { get; init; }
     [JsonPropertyName("epochs")] public int Epochs { get; init; }
     [JsonPropertyName("best_epoch")] public int BestEpoch { get; init; }
     [JsonPropertyName("train_seconds")] public double TrainSeconds { get; init; }
-    [JsonPropertyName("train_tokens_per_second")] public double TrainTokensPerSecond { get; init; }
+    [JsonPropertyName("train_units_per_second")] public double TrainUnitsPerSecond { get; init; }
     [JsonPropertyName("val_cross_entropy")] public double ValCrossEntropy { get; init; } = double.NaN;
     [JsonPropertyName("val_perplexity")] public double ValPerplexity { get; init; } = double.NaN;
     [JsonPropertyName("test_cross_entropy")] public double TestCrossEntropy { get; init; } = double.NaN;
     [JsonPropertyName("test_perplexity")] public double TestPerplexity { get; init; } = double.NaN;
     [JsonPropertyName("val_cross_entropy_torch")] public double ValCrossEntropyTorch { get; init; } = double.NaN;
     [JsonPropertyName("ort_torch_gap")] public double OrtTorchGap { get; init; } = double.NaN;
-    [JsonPropertyName("ort_eval_tokens_per_second")] public double OrtEvalTokensPerSecond { get; init; }
+    [JsonPropertyName("val_top1_error")] public double ValTop1Error { get; init; } = double.NaN;
+    [JsonPropertyName("val_top5_error")] public double ValTop5Error { get; init; } = double.NaN;
+    [JsonPropertyName("test_top1_error")] public double TestTop1Error { get; init; } = double.NaN;
+    [JsonPropertyName("test_top5_error")] public double TestTop5Error { get; init; } = double.NaN;
+    [JsonPropertyName("ort_eval_units_per_second")] public double OrtEvalUnitsPerSecond { get; init; }
     [JsonPropertyName("onnx_path")] public string OnnxPath { get; init; } = "";
     [JsonPropertyName("onnx_sha256")] public string OnnxSha256 { get; init; } = "";
     [JsonPropertyName("device")] public string Device { get; init; } = "";
     [JsonPropertyName("status")] public string Status { get; init; } = "";
     [JsonPropertyName("reason")] public string Reason { get; init; } = "";
+    /// <summary>A metric column by its name (as domains name their curves' metrics).</summary>
+    public double Metric(string name) => name switch
+    {
+        "val_cross_entropy" => ValCrossEntropy, "test_cross_entropy" => TestCrossEntropy,
+        "val_top1_error" => ValTop1Error, "test_top1_error" => TestTop1Error,
+        "val_top5_error" => ValTop5Error, "test_top5_error" => TestTop5Error,
+        "val_perplexity" => ValPerplexity, "test_perplexity" => TestPerplexity,
+        _ => throw new ArgumentException($"no metric column '{name}'")
+    };
+
     [JsonPropertyName("finished_at")]
     [ParquetTimestamp(ParquetTimestampResolution.Microseconds, useLogicalTimestamp: true, isAdjustedToUTC: true)]
     public DateTime FinishedAt { get; init; }

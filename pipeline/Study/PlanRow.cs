@@ -21,6 +21,5 @@ public sealed record PlanRow
     [JsonPropertyName("learning_rate")] public double LearningRate { get; init; }
     [JsonPropertyName("hyper")] public string Hyper { get; init; } = "";
     [JsonPropertyName("device")] public string Device { get; init; } = "";
-    [JsonPropertyName("curve")] public string Curve { get; init; } = "";
-    [JsonPropertyName("best_guess")] public double BestGuess { get; init; } = double.NaN;
+    [JsonPropertyName("output_classes")] public int OutputClasses { get; init; }
 }

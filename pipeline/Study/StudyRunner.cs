@@ -113,17 +113,23 @@ public static class StudyRunner
             r.Match(x => { if (x.Count == 1) results.Add(x[0]); else missing.Add(p); }, _ => missing.Add(p));
         }
         await ParquetTable.Write(Path.Combine(files.Dir, "trials.parquet"), results);
-        var curveName = rows.FirstOrDefault()?.Curve ?? "curve";
-        var curve = Curves.BestPerShard(results, curveName, r => r.ValCrossEntropy, r => r.TestCrossEntropy, r => r.ShardTokens);
+        var first = rows.FirstOrDefault();
+        var domain = first is null ? null : DomainRegistry.Find(first.Domain).Match(d => d, _ => null!);
+        var specs = domain?.Curves(first!.OutputClasses) ?? [];
+        var curves = specs.Select(spec => (spec, rows: Curves.BestPerShard(results, spec))).ToList();
+        var curve = curves.SelectMany(c => c.rows).ToList();
         await ParquetTable.Write(Path.Combine(files.Dir, "curve.parquet"), curve);
-        double bestGuess = rows.FirstOrDefault()?.BestGuess ?? double.NaN;
-        var points = curve.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params)).ToList();
-        var (analyses, failures) = FitCommand.Analyse([(curveName, points)],
-            new AnalysisOptions(BestGuess: double.IsFinite(bestGuess) ? bestGuess : null, Seed: (int)(rows.FirstOrDefault()?.Seed ?? 17)));
+        var analyses = new List<CurveAnalysis>(); var failures = new List<FitError>();
+        foreach (var (spec, points) in curves)
+        {
+            var (ok, failed) = FitCommand.Analyse([(spec.Name, points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params)).ToList())],
+                new AnalysisOptions(BestGuess: double.IsFinite(spec.BestGuess) ? spec.BestGuess : null, Seed: (int)(first?.Seed ?? 17)));
+            analyses.AddRange(ok); failures.AddRange(failed);
+        }
         var fitRows = await FitOutputs.Write(files.Dir, analyses, failures, report);
         var wall = elapsed ?? TimeSpan.Zero;
-        Summary.Print(report, results, curve, fitRows, wall, trained, bestGuess);
-        AtomicFile.WriteAllText(Path.Combine(files.Dir, "report.md"), Summary.Markdown(rows.FirstOrDefault(), results, curve, fitRows, wall, trained));
+        Summary.Print(report, results, curve, fitRows, specs, domain?.SizeUnit ?? "", wall, trained);
+        AtomicFile.WriteAllText(Path.Combine(files.Dir, "report.md"), Summary.Markdown(first, results, curve, fitRows, specs, domain?.SizeUnit ?? "", wall, trained));
         foreach (var m in missing) report.Error($"trial {m.Index} ({m.TrialId}: shard {m.ShardIndex}, {m.Model}, lr {m.LearningRate}) has no result yet");
         foreach (var f in results.Where(r => r.Status == "failed")) report.Error($"trial {f.TrialId} failed: {f.Reason}");
         report.Line($"gather: {results.Count}/{rows.Count} trials finished, {missing.Count} missing, {results.Count(r => r.Status == "failed")} failed");

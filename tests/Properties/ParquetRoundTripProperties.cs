@@ -18,7 +18,7 @@ public class ParquetRoundTripProperties
         var when = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks(rng.NextInt64(0, TimeSpan.TicksPerDay * 3650) / 10 * 10);
         var rows = Enumerable.Range(0, 1 + seed.Get % 5).Select(i => new TrialRow
         {
-            TrialId = $"t{i}", Domain = "lm", Preset = text.Get, ShardIndex = i, ShardTokens = rng.NextInt64(), Parameters = rng.NextInt64(),
+            TrialId = $"t{i}", Domain = "lm", Preset = text.Get, ShardIndex = i, ShardSize = rng.NextInt64(), SizeUnit = "tokens", ValTop1Error = rng.NextDouble(), Parameters = rng.NextInt64(),
             LearningRate = rng.NextDouble(), ValCrossEntropy = value, TestCrossEntropy = double.NaN, Status = i % 2 == 0 ? "ok" : "diverged",
             Reason = text.Get, FinishedAt = when, Epochs = rng.Next(), TrainSeconds = rng.NextDouble()
         }).ToList();

@@ -27,6 +27,13 @@ public sealed class LmRunner : IDomainRunner
     public string Name => "lm";
     /// <inheritdoc />
     public string DefaultData => "data/lm/gutenberg.txt.gz";
+    const string SizeUnitName = "tokens";
+    /// <inheritdoc />
+    public string SizeUnit => SizeUnitName;
+
+    /// <inheritdoc />
+    public IReadOnlyList<CurveSpec> Curves(int outputClasses) =>
+        [new CurveSpec("lm:val_cross_entropy", "val_cross_entropy", "test_cross_entropy", Math.Log(outputClasses))];
 
     static Either<Problem, LmPreset> Preset(string name)
         => LmPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
@@ -57,7 +64,7 @@ public sealed class LmRunner : IDomainRunner
                         TrialId = spec.Id, Domain = Name, Preset = p.Name, Seed = o.Seed, DataPath = dataPath, DataFingerprint = data.Fingerprint,
                         ShardIndex = shard.Index, ShardExamples = shard.Examples, ShardSize = shard.Size, Model = model.Name,
                         ModelSpec = JsonSerializer.Serialize(model), LearningRate = lr, Hyper = p.Hyper, Device = o.Device,
-                        Curve = "lm:val_cross_entropy", BestGuess = Math.Log(data.Vocab.Size)
+                        OutputClasses = data.Vocab.Size
                     }).ToList();
         });
     }
@@ -80,14 +87,14 @@ public sealed class LmRunner : IDomainRunner
            from device in Devices.Choose(row.Device)
            select RunTrial(row, p, data, JsonSerializer.Deserialize<LmModelSpec>(row.ModelSpec)!, device, threads, files, report, tag);
 
-    static TrialRow RunTrial(PlanRow plan, LmPreset p, LmData data, LmModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
+    TrialRow RunTrial(PlanRow plan, LmPreset p, LmData data, LmModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
         var shard = new Shard(plan.ShardIndex, (int)plan.ShardExamples, plan.ShardSize, p.ShardBase << plan.ShardIndex);
         var row = new TrialRow
         {
             TrialId = plan.TrialId, Domain = "lm", Preset = p.Name, DataFingerprint = plan.DataFingerprint, ShardIndex = shard.Index,
-            ShardExamples = shard.Examples, ShardTokens = shard.Size, Model = model.Name, Embed = model.Embed, Hidden = model.Hidden,
-            Layers = model.Layers, Parameters = model.Parameters(data.Vocab.Size), LearningRate = plan.LearningRate, Seed = plan.Seed,
+            ShardExamples = shard.Examples, ShardSize = shard.Size, SizeUnit = SizeUnitName, Model = model.Name, Architecture = "lstm",
+            Width = model.Hidden, Depth = model.Layers, ModelSpec = plan.ModelSpec, Parameters = model.Parameters(data.Vocab.Size), LearningRate = plan.LearningRate, Seed = plan.Seed,
             Device = device.type.ToString().ToLowerInvariant()
         };
         try
@@ -101,7 +108,7 @@ public sealed class LmRunner : IDomainRunner
                 row = row with
                 {
                     Epochs = outcome.Epochs, BestEpoch = outcome.BestEpoch, TrainSeconds = outcome.Seconds,
-                    TrainTokensPerSecond = outcome.UnitsPerSecond, Status = outcome.Status, Reason = outcome.Reason,
+                    TrainUnitsPerSecond = outcome.UnitsPerSecond, Status = outcome.Status, Reason = outcome.Reason,
                     ValCrossEntropyTorch = outcome.BestValidation
                 };
                 if (outcome.Status == "ok")
@@ -116,7 +123,7 @@ public sealed class LmRunner : IDomainRunner
                     row = row with
                     {
                         ValCrossEntropy = val.Nats, ValPerplexity = val.Perplexity, TestCrossEntropy = test.Nats, TestPerplexity = test.Perplexity,
-                        OrtTorchGap = val.Nats - outcome.BestValidation, OrtEvalTokensPerSecond = val.TokensPerSecond,
+                        OrtTorchGap = val.Nats - outcome.BestValidation, OrtEvalUnitsPerSecond = val.TokensPerSecond,
                         OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(bytes)
                     };
                 }
@@ -128,7 +135,7 @@ public sealed class LmRunner : IDomainRunner
         }
         row = row with { FinishedAt = DateTime.UtcNow };
         report.Line(row.Status == "ok"
-            ? $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {plan.LearningRate}: val CE {row.ValCrossEntropy:F4} (ppl {row.ValPerplexity:F1}), test CE {row.TestCrossEntropy:F4}, {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainTokensPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"
+            ? $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {plan.LearningRate}: val CE {row.ValCrossEntropy:F4} (ppl {row.ValPerplexity:F1}), test CE {row.TestCrossEntropy:F4}, {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"
             : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");
         return row;
     }
