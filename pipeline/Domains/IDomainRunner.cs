@@ -18,8 +18,8 @@ public interface IDomainRunner
     Either<Problem, List<PlanRow>> Plan(RunOptions options, StudyFiles files, Reporter report);
     /// <summary>The unit of training-set size m (tokens, images).</summary>
     string SizeUnit { get; }
-    /// <summary>The curves the domain measures, for a study whose model has this many output classes.</summary>
-    IReadOnlyList<CurveSpec> Curves(int outputClasses);
+    /// <summary>The curves the domain measures for a planned study.</summary>
+    IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan);
     /// <summary>Runs one planned trial: trains, exports its model into the study folder, evaluates it. A failure inside
     /// the trial is a row with status "failed"; a problem with the study folder is a problem.</summary>
     Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag);

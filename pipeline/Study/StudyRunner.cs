@@ -115,7 +115,7 @@ public static class StudyRunner
         await ParquetTable.Write(Path.Combine(files.Dir, "trials.parquet"), results);
         var first = rows.FirstOrDefault();
         var domain = first is null ? null : DomainRegistry.Find(first.Domain).Match(d => d, _ => null!);
-        var specs = domain?.Curves(first!.OutputClasses) ?? [];
+        var specs = domain?.Curves(rows) ?? [];
         var curves = specs.Select(spec => (spec, rows: Curves.BestPerShard(results, spec))).ToList();
         var curve = curves.SelectMany(c => c.rows).ToList();
         await ParquetTable.Write(Path.Combine(files.Dir, "curve.parquet"), curve);

@@ -32,8 +32,8 @@ public sealed class LmRunner : IDomainRunner
     public string SizeUnit => SizeUnitName;
 
     /// <inheritdoc />
-    public IReadOnlyList<CurveSpec> Curves(int outputClasses) =>
-        [new CurveSpec("lm:val_cross_entropy", "val_cross_entropy", "test_cross_entropy", Math.Log(outputClasses))];
+    public IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan) =>
+        [new CurveSpec("lm:val_cross_entropy", "val_cross_entropy", "test_cross_entropy", Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 1))];
 
     static Either<Problem, LmPreset> Preset(string name)
         => LmPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));

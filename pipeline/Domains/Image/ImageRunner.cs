@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Text.Json;
+using Google.Protobuf;
+using Lab.Pipeline.Io;
+using Lab.Pipeline.Reeval;
+using Lab.Pipeline.Results;
+using Lab.Pipeline.Study;
+using Lab.Stages.Core;
+using Lab.Stages.Domains.Image;
+using Lab.Stages.Evaluate;
+using Lab.Stages.Subset;
+using Lab.Stages.Train;
+using LanguageExt;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+using static LanguageExt.Prelude;
+using static TorchSharp.torch;
+
+namespace Lab.Pipeline.Domains.Image;
+
+/// <summary>
+/// Image classification: the plan reads the images once, holds out a class-balanced validation set and orders the rest
+/// so that every shard is class-balanced; a trial trains one ResNet or plain CNN on one shard, exports it to ONNX and
+/// measures top-1, top-5 and cross-entropy with ONNX Runtime. Curves: each metric for the best model of any family,
+/// and for each family alone (so their exponents can be compared).
+/// </summary>
+public sealed class ImageRunner : IDomainRunner
+{
+    /// <inheritdoc />
+    public string Name => "image";
+    /// <inheritdoc />
+    public string DefaultData => "data/image";
+    /// <inheritdoc />
+    public string SizeUnit => "images";
+
+    static Either<Problem, ImagePreset> Preset(string name)
+        => ImagePreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
+
+    static readonly (string Metric, string Test)[] Metrics =
+        [("val_top1_error", "test_top1_error"), ("val_top5_error", "test_top5_error"), ("val_cross_entropy", "test_cross_entropy")];
+
+    /// <inheritdoc />
+    public IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
+    {
+        int k = plan.Count > 0 ? plan[0].OutputClasses : 10;
+        double Guess(string metric) => metric switch { "val_top1_error" => 1 - 1.0 / k, "val_top5_error" => Math.Max(0, 1 - 5.0 / k), _ => Math.Log(k) };
+        var archs = plan.Select(p => JsonSerializer.Deserialize<ImageModelSpec>(p.ModelSpec)!.Arch).Distinct().Order().ToList();
+        var specs = new List<CurveSpec>();
+        foreach (var (m, t) in Metrics.Where(m => k > 5 || m.Metric != "val_top5_error"))
+        {
+            specs.Add(new CurveSpec($"image:{m}", m, t, Guess(m)));
+            if (archs.Count > 1) specs.AddRange(archs.Select(a => new CurveSpec($"image/{a}:{m}", m, t, Guess(m), a)));
+        }
+        return specs;
+    }
+
+    /// <inheritdoc />
+    public Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
+    {
+        var dataPath = Path.GetFullPath(o.Data ?? Path.Combine(Paths.RepoRoot(), DefaultData));
+        return from p in Preset(o.Preset)
+               from _ in Devices.Choose(o.Device)
+               from sets in ImageFiles.Load(dataPath)
+               from data in ImageData.Prepare(sets.Train, sets.Test, p, o.Seed).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
+               from shards in Shards.Doubling(Enumerable.Repeat(1, data.Train.Count).ToList(), p.ShardBase, p.ShardCount)
+               select PlanRows(o, p, data, shards, dataPath, files, report);
+    }
+
+    List<PlanRow> PlanRows(RunOptions o, ImagePreset p, ImageData data, Seq<Shard> shards, string dataPath, StudyFiles files, Reporter report)
+    {
+        report.Line($"image: {data.Train.Count:N0} training images, validation {data.Val.Count:N0}, test {data.Test.Count:N0}, {data.Train.Classes} classes, " +
+                    $"{data.Train.Channels}×{data.Train.Height}×{data.Train.Width}, data {data.Fingerprint}");
+        report.Line($"shards (images): {string.Join(", ", shards.Map(s => s.Size.ToString("N0")))}");
+        ImageDataFile.Write(files.Prepared(Name), data);
+        return (from shard in shards
+                from model in p.Models
+                from lr in p.LearningRates
+                let spec = new TrialSpec(Name, data.Fingerprint, shard.Index, shard.Examples, shard.Size, model.Name, lr, p.Hyper, o.Seed)
+                select new PlanRow
+                {
+                    TrialId = spec.Id, Domain = Name, Preset = p.Name, Seed = o.Seed, DataPath = dataPath, DataFingerprint = data.Fingerprint,
+                    ShardIndex = shard.Index, ShardExamples = shard.Examples, ShardSize = shard.Size, Model = model.Name,
+                    ModelSpec = JsonSerializer.Serialize(model), LearningRate = lr, Hyper = p.Hyper, Device = o.Device, OutputClasses = data.Train.Classes
+                }).ToList();
+    }
+
+    (string Path, ImageData Data)? loaded;
+
+    Either<Problem, ImageData> Load(StudyFiles files)
+    {
+        var path = files.Prepared(Name);
+        if (loaded is { } l && l.Path == path) return l.Data;
+        return ImageDataFile.Read(path).Map(d => { loaded = (path, d); return d; });
+    }
+
+    /// <inheritdoc />
+    public Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag)
+        => from p in Preset(row.Preset)
+           from data in Load(files)
+           from _ in data.Fingerprint == row.DataFingerprint ? Right<Problem, Unit>(unit)
+               : Left<Problem, Unit>(new Problem($"{files.Prepared(Name)}: prepared data {data.Fingerprint} is not the plan's {row.DataFingerprint}", "run `pipeline plan` again"))
+           from device in Devices.Choose(row.Device)
+           select RunTrial(row, p, data, JsonSerializer.Deserialize<ImageModelSpec>(row.ModelSpec)!, device, threads, files, report, tag);
+
+    TrialRow RunTrial(PlanRow plan, ImagePreset p, ImageData data, ImageModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
+    {
+        var shard = new Shard(plan.ShardIndex, (int)plan.ShardExamples, plan.ShardSize, p.ShardBase << plan.ShardIndex);
+        var row = new TrialRow
+        {
+            TrialId = plan.TrialId, Domain = Name, Preset = p.Name, DataFingerprint = plan.DataFingerprint, ShardIndex = shard.Index,
+            ShardExamples = shard.Examples, ShardSize = shard.Size, SizeUnit = SizeUnit, Model = model.Name, Architecture = model.Arch,
+            Width = model.Width, Depth = model.Depth, ModelSpec = plan.ModelSpec, LearningRate = plan.LearningRate, Seed = plan.Seed,
+            Device = device.type.ToString().ToLowerInvariant()
+        };
+        try
+        {
+            var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
+            var (net, outcome) = report.Step($"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} images)",
+                status => ImageTraining.Run(data, shard, model, p, settings, device,
+                    (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")));
+            using (net)
+            {
+                row = row with
+                {
+                    Parameters = net.parameters().Sum(t => t.numel()), Epochs = outcome.Epochs, BestEpoch = outcome.BestEpoch,
+                    TrainSeconds = outcome.Seconds, TrainUnitsPerSecond = outcome.UnitsPerSecond, Status = outcome.Status, Reason = outcome.Reason,
+                    ValCrossEntropyTorch = outcome.BestValidation
+                };
+                if (outcome.Status == "ok")
+                {
+                    net.to(CPU);
+                    var bytes = ImageOnnx.Export(net, data.Train.Channels, data.Train.Height, data.Train.Width, Metadata(plan, p, data, model)).ToByteArray();
+                    var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
+                    AtomicFile.WriteAllBytes(Path.Combine(files.Dir, onnxRel), bytes);
+                    using var session = OrtSessions.Open(bytes, threads);
+                    var val = ImageOrtEval.Evaluate(session, data.Val, p.EvalBatch);
+                    var test = ImageOrtEval.Evaluate(session, data.Test, p.EvalBatch);
+                    row = row with
+                    {
+                        ValTop1Error = val.Top1Error, ValTop5Error = val.Top5Error, ValCrossEntropy = val.CrossEntropy,
+                        TestTop1Error = test.Top1Error, TestTop5Error = test.Top5Error, TestCrossEntropy = test.CrossEntropy,
+                        OrtTorchGap = val.CrossEntropy - outcome.BestValidation, OrtEvalUnitsPerSecond = val.ImagesPerSecond,
+                        OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(bytes)
+                    };
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            row = row with { Status = "failed", Reason = $"{e.GetType().Name}: {e.Message}" };
+        }
+        row = row with { FinishedAt = DateTime.UtcNow };
+        report.Line(row.Status == "ok"
+            ? $"{tag} shard {shard.Index} ({shard.Size:N0} img) {model.Name} lr {plan.LearningRate}: val top-1 {row.ValTop1Error:P2}, top-5 {row.ValTop5Error:P2}, CE {row.ValCrossEntropy:F4}; test top-1 {row.TestTop1Error:P2}; {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} img/s, ORT−torch {row.OrtTorchGap:E1}"
+            : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");
+        return row;
+    }
+
+    static Dictionary<string, string> Metadata(PlanRow plan, ImagePreset p, ImageData data, ImageModelSpec model) => new()
+    {
+        ["lab.format_version"] = "1",
+        ["domain"] = "image",
+        ["trial_id"] = plan.TrialId,
+        ["model"] = model.Name,
+        ["architecture"] = model.Arch,
+        ["preset"] = p.Name,
+        ["seed"] = plan.Seed.ToString(CultureInfo.InvariantCulture),
+        ["learning_rate"] = plan.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["shard_index"] = plan.ShardIndex.ToString(CultureInfo.InvariantCulture),
+        ["shard_images"] = plan.ShardSize.ToString(CultureInfo.InvariantCulture),
+        ["data_fingerprint"] = data.Fingerprint,
+        ["data_source"] = Path.GetFileName(plan.DataPath.TrimEnd('/')),
+        ["preprocessing"] = ImageData.Version,
+        ["val_per_class"] = p.ValPerClass.ToString(CultureInfo.InvariantCulture),
+        ["classes"] = data.Train.Classes.ToString(CultureInfo.InvariantCulture),
+        ["input_shape"] = $"{data.Train.Channels},{data.Train.Height},{data.Train.Width}",
+        ["normalisation"] = $"mean {data.Mean.ToString("R", CultureInfo.InvariantCulture)}, std {data.Std.ToString("R", CultureInfo.InvariantCulture)} (inside the graph)",
+        ["eval_batch"] = p.EvalBatch.ToString(CultureInfo.InvariantCulture),
+        ["augmentation"] = "none",
+        ["input"] = "images: float [batch, channels, height, width], pixels / 255",
+        ["output"] = "logits: float [batch, classes]"
+    };
+
+    readonly Dictionary<string, ImageData> reevalCache = new();
+
+    /// <inheritdoc />
+    public Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
+    {
+        var meta = r.Metadata;
+        foreach (var key in new[] { "preprocessing", "seed", "val_per_class", "data_source" })
+            if (!meta.ContainsKey(key)) return new Problem($"{r.ModelPath}: metadata lacks '{key}', needed to rebuild the evaluation set");
+        if (meta["preprocessing"] != ImageData.Version)
+            return new Problem($"{r.ModelPath}: preprocessing {meta["preprocessing"]} is not this build's {ImageData.Version}");
+        var dataPath = r.DataPath ?? (meta["data_source"] == Path.GetFileName(DefaultData) ? Path.Combine(Paths.RepoRoot(), DefaultData) : null);
+        if (dataPath is null) return new Problem($"{r.ModelPath}: the model was trained on '{meta["data_source"]}', not the shipped images", "give them with --data");
+        int valPerClass = int.Parse(meta["val_per_class"], CultureInfo.InvariantCulture);
+        long seed = long.Parse(meta["seed"], CultureInfo.InvariantCulture);
+        var key2 = $"{Path.GetFullPath(dataPath)}|{seed}|{valPerClass}";
+        if (!reevalCache.TryGetValue(key2, out var data))
+        {
+            var preset = ImagePreset.Default with { ValPerClass = valPerClass, ShardBase = 1, ShardCount = 1 };
+            var prepared = ImageFiles.Load(dataPath).Bind(s => ImageData.Prepare(s.Train, s.Test, preset, seed));
+            if (prepared.IsLeft) return prepared.Map(_ => (ReevalMeasurement)null!).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });
+            data = prepared.Match(d => d, _ => throw new InvalidOperationException());
+            reevalCache[key2] = data;
+        }
+        int batch = r.Batch > 0 ? r.Batch : meta.TryGetValue("eval_batch", out var b) ? int.Parse(b, CultureInfo.InvariantCulture) : 256;
+        var result = ImageOrtEval.Evaluate(session, data.Val, batch);
+        return new ReevalMeasurement("val_top1_error", result.Top1Error, result.Images, batch, result.BatchSeconds, dataPath, data.Fingerprint);
+    }
+
+    /// <inheritdoc />
+    public Task<Either<Problem, int>> Bench(RunOptions o, Reporter report) => Task.FromResult(ImageBench.Run(o, report));
+}
