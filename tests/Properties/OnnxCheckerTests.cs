@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf;
+using Lab.Stages.Domains.Image;
 using Lab.Stages.Domains.Lm;
 using static TorchSharp.torch;
 
@@ -22,6 +23,13 @@ public class OnnxCheckerTests
             var meta = new Dictionary<string, string> { ["domain"] = "lm", ["trial_id"] = $"t{i}", ["vocab"] = "<unk>\n<eos>\nthe" };
             File.WriteAllBytes(Path.Combine(dir, $"m{i}.onnx"), LmOnnx.Export(m, meta).ToByteArray());
         }
+        foreach (var (s, i) in new[] { new ImageModelSpec("resnet", 4, 2), new ImageModelSpec("cnn", 3, 1) }.Select((s, i) => (s, i)))
+        {
+            manual_seed(10 + i);
+            using var net = new ConvNet(s, 1 + i, 10, 0.3f, 0.4f);
+            var meta = new Dictionary<string, string> { ["domain"] = "image", ["trial_id"] = $"img{i}", ["vocab"] = "-" };
+            File.WriteAllBytes(Path.Combine(dir, $"img{i}.onnx"), ImageOnnx.Export(net, 1 + i, 12, 10, meta).ToByteArray());
+        }
         const string python = "/usr/bin/python3";
         Assert.True(File.Exists(python), "Debian's /usr/bin/python3 with python3-onnx is needed (apt-get install python3-onnx); .ci/run installs it");
         var script = "import glob,sys,onnx\n" +
@@ -39,7 +47,7 @@ public class OnnxCheckerTests
         var stdout = p.StandardOutput.ReadToEnd(); var stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();
         Assert.True(p.ExitCode == 0, $"onnx.checker failed: {stderr}");
-        Assert.Contains($"checked {specs.Length}", stdout);
+        Assert.Contains($"checked {specs.Length + 2}", stdout);
         Directory.Delete(dir, true);
     }
 }
