@@ -10,8 +10,9 @@ namespace Lab.Pipeline;
 public static class Cli
 {
     /// <summary>Parses and runs; returns the exit code.</summary>
-    public static async Task<int> Run(string[] args)
+    public static async Task<int> Run(string[] args, TextWriter? errors = null, TextWriter? stdout = null)
     {
+        Reporter NewReporter(bool quiet) => new(quiet, errors, stdout);
         var domain = new System.CommandLine.Option<string>("--domain") { Description = $"domain to study ({DomainRegistry.Names})", Required = true };
         var preset = new System.CommandLine.Option<string>("--preset") { Description = "smoke | default | full", DefaultValueFactory = _ => "default" };
         var data = new System.CommandLine.Option<string?>("--data") { Description = "a text file or folder of .txt files instead of the shipped corpus" };
@@ -26,7 +27,7 @@ public static class Cli
             var c = new Command(name, description) { domain, preset, data, output, device, threads, seed, quiet };
             c.SetAction(async (pr, ct) =>
             {
-                var reporter = new Reporter(pr.GetValue(quiet));
+                var reporter = NewReporter(pr.GetValue(quiet));
                 var d = pr.GetValue(domain)!;
                 var o = new RunOptions(d, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(output) ?? Path.Combine("artifacts", d.ToLowerInvariant()),
                     pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed));
@@ -48,7 +49,7 @@ public static class Cli
             { curves, holdout, family, bootstrap, target, bestGuess, fitOut, fitSeed, quiet };
         fit.SetAction(async (pr, ct) =>
         {
-            var reporter = new Reporter(pr.GetValue(quiet));
+            var reporter = NewReporter(pr.GetValue(quiet));
             var o = new Fitting.FitOptions(pr.GetValue(curves)!, pr.GetValue(holdout), pr.GetValue(family)!, pr.GetValue(bootstrap),
                 pr.GetValue(target), pr.GetValue(bestGuess), pr.GetValue(fitOut)!, pr.GetValue(fitSeed));
             var result = await Fitting.FitCommand.Run(o, reporter);
@@ -57,7 +58,7 @@ public static class Cli
 
         var benchResamples = new System.CommandLine.Option<int>("--bootstrap") { Description = "bootstrap resamples", DefaultValueFactory = _ => 1000 };
         var fitBench = new Command("fit-bench", "time the fit of a 10-point curve with every family and the bootstrap") { benchResamples };
-        fitBench.SetAction(pr => Fitting.FitBench.Run(pr.GetValue(benchResamples), new Reporter()));
+        fitBench.SetAction(pr => Fitting.FitBench.Run(pr.GetValue(benchResamples), NewReporter(false)));
 
         var models = new System.CommandLine.Option<string[]>("--models") { Description = "ONNX files, folders of them, or trials.parquet files", Required = true, AllowMultipleArgumentsPerToken = true };
         var provider = new System.CommandLine.Option<string>("--provider") { Description = "auto | cpu | cuda (ONNX Runtime execution provider)", DefaultValueFactory = _ => "auto" };
@@ -69,7 +70,7 @@ public static class Cli
             { models, provider, reevalData, batch, reevalOut, threads, allowData, quiet };
         reeval.SetAction(async (pr, ct) =>
         {
-            var reporter = new Reporter(pr.GetValue(quiet));
+            var reporter = NewReporter(pr.GetValue(quiet));
             var o = new Reeval.ReevalOptions(pr.GetValue(models)!, pr.GetValue(provider)!, pr.GetValue(reevalData), pr.GetValue(batch),
                 pr.GetValue(reevalOut)!, pr.GetValue(threads), pr.GetValue(allowData));
             var result = await Reeval.ReevalCommand.Run(o, reporter);
@@ -80,7 +81,7 @@ public static class Cli
         var plan = new Command("plan", "prepare the data once and write plan.parquet: one row per trial") { domain, preset, data, planOut, device, seed, quiet };
         plan.SetAction(async (pr, ct) =>
         {
-            var reporter = new Reporter(pr.GetValue(quiet));
+            var reporter = NewReporter(pr.GetValue(quiet));
             var o = new RunOptions(pr.GetValue(domain)!, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(planOut)!, pr.GetValue(device)!, 0, pr.GetValue(seed));
             var result = await DomainRegistry.Find(o.Domain).BindAsync(async r => (await Lab.Pipeline.Study.StudyRunner.Plan(r, o, reporter)).Map(_ => 0));
             return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
@@ -90,14 +91,14 @@ public static class Cli
         var trial = new Command("trial", "run exactly one trial of a plan (skipped when it finished before)") { planFile, index, threads, quiet };
         trial.SetAction(async (pr, ct) =>
         {
-            var reporter = new Reporter(pr.GetValue(quiet));
+            var reporter = NewReporter(pr.GetValue(quiet));
             var result = await Lab.Pipeline.Study.StudyRunner.Trial(pr.GetValue(planFile)!, pr.GetValue(index), pr.GetValue(threads), reporter);
             return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
         });
         var gather = new Command("gather", "union the finished trials of a plan, fit the curve, list missing or failed trials") { planFile, quiet };
         gather.SetAction(async (pr, ct) =>
         {
-            var reporter = new Reporter(pr.GetValue(quiet));
+            var reporter = NewReporter(pr.GetValue(quiet));
             var result = await Lab.Pipeline.Study.StudyRunner.Gather(Lab.Pipeline.Study.StudyFiles.OfPlan(pr.GetValue(planFile)!), reporter);
             return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
         });
@@ -112,7 +113,7 @@ public static class Cli
         var submit = new Command("submit", "submit a plan as a Slurm job array plus a dependent gather job") { planFile, slurm, partition, cpus, gpus, maxParallel, time, dryRun, command, quiet };
         submit.SetAction(async (pr, ct) =>
         {
-            var reporter = new Reporter(pr.GetValue(quiet));
+            var reporter = NewReporter(pr.GetValue(quiet));
             var o = new Lab.Pipeline.Study.SubmitOptions(pr.GetValue(planFile)!, pr.GetValue(partition), pr.GetValue(cpus), pr.GetValue(gpus),
                 pr.GetValue(maxParallel), pr.GetValue(time), pr.GetValue(dryRun), pr.GetValue(command));
             var result = await Lab.Pipeline.Study.SlurmSubmit.Run(o, reporter);
@@ -131,8 +132,8 @@ public static class Cli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var e in parsed.Errors) Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine("see: pipeline --help");
+            foreach (var e in parsed.Errors) (errors ?? Console.Error).WriteLine($"error: {e.Message}");
+            (errors ?? Console.Error).WriteLine("see: pipeline --help");
             return 2;
         }
         return await parsed.InvokeAsync();

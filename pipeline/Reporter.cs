@@ -6,10 +6,13 @@ namespace Lab.Pipeline;
 public sealed class Reporter
 {
     readonly bool quiet;
-    /// <summary>A reporter; quiet drops progress lines (tables and errors still print).</summary>
-    public Reporter(bool quiet = false)
+    readonly TextWriter? errors, output;
+
+    /// <summary>A reporter; quiet drops progress lines (tables and errors still print). Errors and plain results go to
+    /// the given writers (default: the process's standard error and output).</summary>
+    public Reporter(bool quiet = false, TextWriter? errors = null, TextWriter? output = null)
     {
-        this.quiet = quiet;
+        this.quiet = quiet; this.errors = errors; this.output = output;
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160; // batch logs: do not wrap at 80 columns
     }
 
@@ -27,7 +30,10 @@ public sealed class Reporter
     }
 
     /// <summary>An error line on stderr.</summary>
-    public void Error(string text) => Console.Error.WriteLine($"error: {text}");
+    public void Error(string text) => (errors ?? Console.Error).WriteLine($"error: {text}");
+
+    /// <summary>A plain result line on standard output (for scripts: job ids and the like), even when quiet.</summary>
+    public void Plain(string text) => (output ?? Console.Out).WriteLine(text);
 
     /// <summary>A table.</summary>
     public void Table(string title, string[] headers, IEnumerable<string[]> rows)

@@ -78,8 +78,8 @@ public static class SlurmSubmit
         var second = Sbatch(["--parsable", $"--dependency=afterany:{arrayId}", gatherPath]);
         if (second.IsLeft) return second.Map(_ => 0);
         var gatherId = second.Match(id => id, _ => "");
-        Console.WriteLine($"trials job {arrayId}");
-        Console.WriteLine($"gather job {gatherId}");
+        report.Plain($"trials job {arrayId}");
+        report.Plain($"gather job {gatherId}");
         return 0;
     }
 

@@ -83,11 +83,7 @@ public class EndToEndTests(SmokeRunFixture smoke)
     public async Task Bad_input_is_exit_code_2_with_a_message_naming_it(string line, string expected)
     {
         var err = new StringWriter();
-        var old = Console.Error;
-        Console.SetError(err);
-        int code;
-        try { code = await Cli.Run([.. line.Split(' '), "--out", Path.Combine(Path.GetTempPath(), $"lab-bad-{Guid.NewGuid():N}")]); }
-        finally { Console.SetError(old); }
+        int code = await Cli.Run([.. line.Split(' '), "--out", Path.Combine(Path.GetTempPath(), $"lab-bad-{Guid.NewGuid():N}")], err);
         Assert.Equal(2, code);
         Assert.Contains(expected, err.ToString());
     }
@@ -99,10 +95,8 @@ public class EndToEndTests(SmokeRunFixture smoke)
         Directory.CreateDirectory(dir);
         var file = Path.Combine(dir, "tiny.txt");
         await File.WriteAllTextAsync(file, "Only a few words here.\n\nAnd here.");
-        var err = new StringWriter(); var old = Console.Error; Console.SetError(err);
-        int code;
-        try { code = await Cli.Run(["run", "--domain", "lm", "--preset", "smoke", "--data", file, "--out", Path.Combine(dir, "out")]); }
-        finally { Console.SetError(old); }
+        var err = new StringWriter();
+        int code = await Cli.Run(["run", "--domain", "lm", "--preset", "smoke", "--data", file, "--out", Path.Combine(dir, "out")], err);
         Assert.Equal(2, code);
         Assert.Contains(file, err.ToString());
         Assert.Contains("tokens", err.ToString());

@@ -22,9 +22,8 @@ public class FitCommandTests
 
     static async Task<(int Code, string Err)> Fit(params string[] args)
     {
-        var err = new StringWriter(); var old = Console.Error; Console.SetError(err);
-        try { return (await Cli.Run(["fit", .. args, "--quiet", "--bootstrap", "200"]), err.ToString()); }
-        finally { Console.SetError(old); }
+        var err = new StringWriter();
+        return (await Cli.Run(["fit", .. args, "--quiet", "--bootstrap", "200"], err), err.ToString());
     }
 
     [Fact]

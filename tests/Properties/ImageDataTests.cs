@@ -123,10 +123,8 @@ public class ImageEndToEndTests
         Directory.CreateDirectory(dir);
         foreach (var f in Directory.GetFiles(Path.Combine(Paths.RepoRoot(), "data", "image"), "*.gz")) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
         File.WriteAllBytes(Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"), File.ReadAllBytes(Path.Combine(dir, "t10k-images-idx3-ubyte.gz")));
-        var err = new StringWriter(); var old = Console.Error; Console.SetError(err);
-        int code;
-        try { code = await Cli.Run(["run", "--domain", "image", "--preset", "smoke", "--data", dir, "--out", dir + "-out", "--quiet"]); }
-        finally { Console.SetError(old); }
+        var err = new StringWriter();
+        int code = await Cli.Run(["run", "--domain", "image", "--preset", "smoke", "--data", dir, "--out", dir + "-out", "--quiet"], err);
         Assert.Equal(2, code);
         Assert.Contains("t10k-labels-idx1-ubyte.gz: not an IDX label file", err.ToString());
         Directory.Delete(dir, true);

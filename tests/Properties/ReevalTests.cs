@@ -14,9 +14,8 @@ public class ReevalTests(SmokeRunFixture smoke)
 {
     static async Task<(int Code, string Err)> Reeval(params string[] args)
     {
-        var err = new StringWriter(); var old = Console.Error; Console.SetError(err);
-        try { return (await Cli.Run(["reeval", .. args, "--quiet", "--threads", "1"]), err.ToString()); }
-        finally { Console.SetError(old); }
+        var err = new StringWriter();
+        return (await Cli.Run(["reeval", .. args, "--quiet", "--threads", "1"], err), err.ToString());
     }
 
     static string Temp() => Path.Combine(Path.GetTempPath(), $"lab-reeval-{Guid.NewGuid():N}");

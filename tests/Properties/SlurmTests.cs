@@ -38,10 +38,8 @@ public class SlurmTests(SmokeRunFixture smoke)
     {
         var study = smoke.Out + "-slurm";
         Assert.Equal(0, await Cli.Run(["plan", "--domain", "lm", "--preset", "smoke", "--data", smoke.Data, "--out", study, "--seed", SmokeRunFixture.Seed.ToString(), "--quiet"]));
-        var stdout = new StringWriter(); var old = Console.Out; Console.SetOut(stdout);
-        int code;
-        try { code = await Cli.Run(["submit", "--plan", Path.Combine(study, "plan.parquet"), "--slurm", "--cpus-per-task", "1", "--quiet"]); }
-        finally { Console.SetOut(old); }
+        var stdout = new StringWriter();
+        int code = await Cli.Run(["submit", "--plan", Path.Combine(study, "plan.parquet"), "--slurm", "--cpus-per-task", "1", "--quiet"], stdout: stdout);
         Assert.Equal(0, code);
         var ids = stdout.ToString().Split('\n').Where(l => l.Contains(" job ")).Select(l => l.Split(' ')[^1].Trim()).ToArray();
         Assert.Equal(2, ids.Length);

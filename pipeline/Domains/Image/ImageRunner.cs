@@ -75,44 +75,22 @@ public sealed class ImageRunner : IDomainRunner
         return (from shard in shards
                 from model in p.Models
                 from lr in p.LearningRates
-                let spec = new TrialSpec(Name, data.Fingerprint, shard.Index, shard.Examples, shard.Size, model.Name, lr, p.Hyper, o.Seed)
-                select new PlanRow
-                {
-                    TrialId = spec.Id, Domain = Name, Preset = p.Name, Seed = o.Seed, DataPath = dataPath, DataFingerprint = data.Fingerprint,
-                    ShardIndex = shard.Index, ShardExamples = shard.Examples, ShardSize = shard.Size, Model = model.Name,
-                    ModelSpec = JsonSerializer.Serialize(model), LearningRate = lr, Hyper = p.Hyper, Device = o.Device, OutputClasses = data.Train.Classes
-                }).ToList();
+                select TrialKit.PlanRow(Name, p.Name, o, dataPath, data.Fingerprint, shard, model.Name, JsonSerializer.Serialize(model), lr, p.Hyper, data.Train.Classes)).ToList();
     }
 
-    (string Path, ImageData Data)? loaded;
-
-    Either<Problem, ImageData> Load(StudyFiles files)
-    {
-        var path = files.Prepared(Name);
-        if (loaded is { } l && l.Path == path) return l.Data;
-        return ImageDataFile.Read(path).Map(d => { loaded = (path, d); return d; });
-    }
+    readonly PreparedData<ImageData> prepared = new("image", ImageDataFile.Read, d => d.Fingerprint);
 
     /// <inheritdoc />
     public Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag)
         => from p in Preset(row.Preset)
-           from data in Load(files)
-           from _ in data.Fingerprint == row.DataFingerprint ? Right<Problem, Unit>(unit)
-               : Left<Problem, Unit>(new Problem($"{files.Prepared(Name)}: prepared data {data.Fingerprint} is not the plan's {row.DataFingerprint}", "run `pipeline plan` again"))
+           from data in prepared.For(files, row)
            from device in Devices.Choose(row.Device)
            select RunTrial(row, p, data, JsonSerializer.Deserialize<ImageModelSpec>(row.ModelSpec)!, device, threads, files, report, tag);
 
     TrialRow RunTrial(PlanRow plan, ImagePreset p, ImageData data, ImageModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
-        var shard = new Shard(plan.ShardIndex, (int)plan.ShardExamples, plan.ShardSize, p.ShardBase << plan.ShardIndex);
-        var row = new TrialRow
-        {
-            TrialId = plan.TrialId, Domain = Name, Preset = p.Name, DataFingerprint = plan.DataFingerprint, ShardIndex = shard.Index,
-            ShardExamples = shard.Examples, ShardSize = shard.Size, SizeUnit = SizeUnit, Model = model.Name, Architecture = model.Arch,
-            Width = model.Width, Depth = model.Depth, ModelSpec = plan.ModelSpec, LearningRate = plan.LearningRate, Seed = plan.Seed,
-            Device = device.type.ToString().ToLowerInvariant()
-        };
-        try
+        var shard = TrialKit.Shard(plan, p.ShardBase);
+        var row = TrialKit.Guard(TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Depth, device), row =>
         {
             var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
             var (net, outcome) = report.Step($"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} images)",
@@ -126,30 +104,23 @@ public sealed class ImageRunner : IDomainRunner
                     TrainSeconds = outcome.Seconds, TrainUnitsPerSecond = outcome.UnitsPerSecond, Status = outcome.Status, Reason = outcome.Reason,
                     ValCrossEntropyTorch = outcome.BestValidation
                 };
-                if (outcome.Status == "ok")
+                if (outcome.Status != "ok") return row;
+                net.to(CPU);
+                var bytes = ImageOnnx.Export(net, data.Train.Channels, data.Train.Height, data.Train.Width, Metadata(plan, p, data, model)).ToByteArray();
+                var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
+                AtomicFile.WriteAllBytes(Path.Combine(files.Dir, onnxRel), bytes);
+                using var session = OrtSessions.Open(bytes, threads);
+                var val = ImageOrtEval.Evaluate(session, data.Val, p.EvalBatch);
+                var test = ImageOrtEval.Evaluate(session, data.Test, p.EvalBatch);
+                return row with
                 {
-                    net.to(CPU);
-                    var bytes = ImageOnnx.Export(net, data.Train.Channels, data.Train.Height, data.Train.Width, Metadata(plan, p, data, model)).ToByteArray();
-                    var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
-                    AtomicFile.WriteAllBytes(Path.Combine(files.Dir, onnxRel), bytes);
-                    using var session = OrtSessions.Open(bytes, threads);
-                    var val = ImageOrtEval.Evaluate(session, data.Val, p.EvalBatch);
-                    var test = ImageOrtEval.Evaluate(session, data.Test, p.EvalBatch);
-                    row = row with
-                    {
-                        ValTop1Error = val.Top1Error, ValTop5Error = val.Top5Error, ValCrossEntropy = val.CrossEntropy,
-                        TestTop1Error = test.Top1Error, TestTop5Error = test.Top5Error, TestCrossEntropy = test.CrossEntropy,
-                        OrtTorchGap = val.CrossEntropy - outcome.BestValidation, OrtEvalUnitsPerSecond = val.ImagesPerSecond,
-                        OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(bytes)
-                    };
-                }
+                    ValTop1Error = val.Top1Error, ValTop5Error = val.Top5Error, ValCrossEntropy = val.CrossEntropy,
+                    TestTop1Error = test.Top1Error, TestTop5Error = test.Top5Error, TestCrossEntropy = test.CrossEntropy,
+                    OrtTorchGap = val.CrossEntropy - outcome.BestValidation, OrtEvalUnitsPerSecond = val.ImagesPerSecond,
+                    OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(bytes)
+                };
             }
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            row = row with { Status = "failed", Reason = $"{e.GetType().Name}: {e.Message}" };
-        }
-        row = row with { FinishedAt = DateTime.UtcNow };
+        });
         report.Line(row.Status == "ok"
             ? $"{tag} shard {shard.Index} ({shard.Size:N0} img) {model.Name} lr {plan.LearningRate}: val top-1 {row.ValTop1Error:P2}, top-5 {row.ValTop5Error:P2}, CE {row.ValCrossEntropy:F4}; test top-1 {row.TestTop1Error:P2}; {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} img/s, ORT−torch {row.OrtTorchGap:E1}"
             : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");

@@ -58,46 +58,24 @@ public sealed class LmRunner : IDomainRunner
             return (from shard in shards
                     from model in p.Models
                     from lr in p.LearningRates
-                    let spec = new TrialSpec(Name, data.Fingerprint, shard.Index, shard.Examples, shard.Size, model.Name, lr, p.Hyper, o.Seed)
-                    select new PlanRow
-                    {
-                        TrialId = spec.Id, Domain = Name, Preset = p.Name, Seed = o.Seed, DataPath = dataPath, DataFingerprint = data.Fingerprint,
-                        ShardIndex = shard.Index, ShardExamples = shard.Examples, ShardSize = shard.Size, Model = model.Name,
-                        ModelSpec = JsonSerializer.Serialize(model), LearningRate = lr, Hyper = p.Hyper, Device = o.Device,
-                        OutputClasses = data.Vocab.Size
-                    }).ToList();
+                    select TrialKit.PlanRow(Name, p.Name, o, dataPath, data.Fingerprint, shard, model.Name, JsonSerializer.Serialize(model), lr, p.Hyper, data.Vocab.Size)).ToList();
         });
     }
 
-    (string Path, LmData Data)? loaded;
-
-    Either<Problem, LmData> Load(StudyFiles files)
-    {
-        var path = files.Prepared(Name);
-        if (loaded is { } l && l.Path == path) return l.Data;
-        return LmDataFile.Read(path).Map(d => { loaded = (path, d); return d; });
-    }
+    readonly PreparedData<LmData> prepared = new("lm", LmDataFile.Read, d => d.Fingerprint);
 
     /// <inheritdoc />
     public Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag)
         => from p in Preset(row.Preset)
-           from data in Load(files)
-           from _ in data.Fingerprint == row.DataFingerprint ? Right<Problem, Unit>(unit)
-               : Left<Problem, Unit>(new Problem($"{files.Prepared(Name)}: prepared data {data.Fingerprint} is not the plan's {row.DataFingerprint}", "run `pipeline plan` again"))
+           from data in prepared.For(files, row)
            from device in Devices.Choose(row.Device)
            select RunTrial(row, p, data, JsonSerializer.Deserialize<LmModelSpec>(row.ModelSpec)!, device, threads, files, report, tag);
 
     TrialRow RunTrial(PlanRow plan, LmPreset p, LmData data, LmModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
-        var shard = new Shard(plan.ShardIndex, (int)plan.ShardExamples, plan.ShardSize, p.ShardBase << plan.ShardIndex);
-        var row = new TrialRow
-        {
-            TrialId = plan.TrialId, Domain = "lm", Preset = p.Name, DataFingerprint = plan.DataFingerprint, ShardIndex = shard.Index,
-            ShardExamples = shard.Examples, ShardSize = shard.Size, SizeUnit = SizeUnitName, Model = model.Name, Architecture = "lstm",
-            Width = model.Hidden, Depth = model.Layers, ModelSpec = plan.ModelSpec, Parameters = model.Parameters(data.Vocab.Size), LearningRate = plan.LearningRate, Seed = plan.Seed,
-            Device = device.type.ToString().ToLowerInvariant()
-        };
-        try
+        var shard = TrialKit.Shard(plan, p.ShardBase);
+        var start = TrialKit.Row(plan, SizeUnitName, "lstm", model.Hidden, model.Layers, device) with { Parameters = model.Parameters(data.Vocab.Size) };
+        var row = TrialKit.Guard(start, row =>
         {
             var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
             var (lm, outcome) = report.Step($"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} tokens)",
@@ -111,29 +89,22 @@ public sealed class LmRunner : IDomainRunner
                     TrainUnitsPerSecond = outcome.UnitsPerSecond, Status = outcome.Status, Reason = outcome.Reason,
                     ValCrossEntropyTorch = outcome.BestValidation
                 };
-                if (outcome.Status == "ok")
+                if (outcome.Status != "ok") return row;
+                lm.to(CPU);
+                var bytes = LmOnnx.Export(lm, Metadata(plan, p, data, model)).ToByteArray();
+                var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
+                AtomicFile.WriteAllBytes(Path.Combine(files.Dir, onnxRel), bytes);
+                using var session = OrtSessions.Open(bytes, threads);
+                var val = LmOrtEval.CrossEntropy(session, data.Val, p.SeqLen, p.EvalBatch);
+                var test = LmOrtEval.CrossEntropy(session, data.Test, p.SeqLen, p.EvalBatch);
+                return row with
                 {
-                    lm.to(CPU);
-                    var bytes = LmOnnx.Export(lm, Metadata(plan, p, data, model)).ToByteArray();
-                    var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
-                    AtomicFile.WriteAllBytes(Path.Combine(files.Dir, onnxRel), bytes);
-                    using var session = OrtSessions.Open(bytes, threads);
-                    var val = LmOrtEval.CrossEntropy(session, data.Val, p.SeqLen, p.EvalBatch);
-                    var test = LmOrtEval.CrossEntropy(session, data.Test, p.SeqLen, p.EvalBatch);
-                    row = row with
-                    {
-                        ValCrossEntropy = val.Nats, ValPerplexity = val.Perplexity, TestCrossEntropy = test.Nats, TestPerplexity = test.Perplexity,
-                        OrtTorchGap = val.Nats - outcome.BestValidation, OrtEvalUnitsPerSecond = val.TokensPerSecond,
-                        OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(bytes)
-                    };
-                }
+                    ValCrossEntropy = val.Nats, ValPerplexity = val.Perplexity, TestCrossEntropy = test.Nats, TestPerplexity = test.Perplexity,
+                    OrtTorchGap = val.Nats - outcome.BestValidation, OrtEvalUnitsPerSecond = val.TokensPerSecond,
+                    OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(bytes)
+                };
             }
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            row = row with { Status = "failed", Reason = $"{e.GetType().Name}: {e.Message}" };
-        }
-        row = row with { FinishedAt = DateTime.UtcNow };
+        });
         report.Line(row.Status == "ok"
             ? $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {plan.LearningRate}: val CE {row.ValCrossEntropy:F4} (ppl {row.ValPerplexity:F1}), test CE {row.TestCrossEntropy:F4}, {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"
             : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");

@@ -1,3 +1,4 @@
+using Lab.Stages.Core;
 using System.Diagnostics;
 using Lab.Stages.Domains.Lm;
 using Microsoft.ML.OnnxRuntime;
@@ -29,7 +30,7 @@ public static class ImageOrtEval
         long top1 = 0, top5 = 0; double ce = 0;
         var times = new List<double>();
         using var run = new RunOptions();
-        foreach (var chunk in LmWindows.Chunks(Enumerable.Range(0, set.Count).ToArray(), batch))
+        foreach (var chunk in Chunking.Chunks(Enumerable.Range(0, set.Count).ToArray(), batch))
         {
             var x = ImageBatches.Pixels(set, chunk);
             using var input = OrtValue.CreateTensorValueFromMemory(x, [chunk.Length, set.Channels, set.Height, set.Width]);

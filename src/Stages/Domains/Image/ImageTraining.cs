@@ -1,3 +1,4 @@
+using Lab.Stages.Core;
 using Lab.Stages.Domains.Lm;
 using Lab.Stages.Subset;
 using Lab.Stages.Train;
@@ -23,7 +24,7 @@ public static class ImageTraining
             var rng = new Random(unchecked((int)(s.Seed * 1_000_003 + e)));
             var order = Enumerable.Range(0, reps).SelectMany(_ => Enumerable.Range(0, n)).ToArray();
             rng.Shuffle(order);
-            foreach (var chunk in LmWindows.Chunks(order, p.BatchSize))
+            foreach (var chunk in Chunking.Chunks(order, p.BatchSize))
                 yield return new Batch(d => (ImageBatches.Input(data.Train, chunk, d), ImageBatches.Labels(data.Train, chunk, d)), chunk.Length);
         }
         var outcome = Trainer.Run(model, Epoch, (logits, y) => nn.functional.cross_entropy(logits, y),
@@ -37,7 +38,7 @@ public static class ImageTraining
         model.eval();
         using var _ = no_grad();
         double sum = 0;
-        foreach (var chunk in LmWindows.Chunks(Enumerable.Range(0, set.Count).ToArray(), batch))
+        foreach (var chunk in Chunking.Chunks(Enumerable.Range(0, set.Count).ToArray(), batch))
         {
             using var scope = NewDisposeScope();
             var logits = model.call(ImageBatches.Input(set, chunk, device));

@@ -1,3 +1,4 @@
+using Lab.Stages.Core;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
@@ -29,7 +30,7 @@ public static class LmOrtEval
         double sum = 0; long n = 0;
         using var runOptions = new RunOptions();
         var batchSeconds = new List<double>();
-        foreach (var chunk in LmWindows.Chunks(LmWindows.Starts(stream.Length, t), batch))
+        foreach (var chunk in Chunking.Chunks(LmWindows.Starts(stream.Length, t), batch))
         {
             var (x, y) = LmWindows.Batch(stream, chunk, t);
             using var input = OrtValue.CreateTensorValueFromMemory(x, [t, chunk.Length]);

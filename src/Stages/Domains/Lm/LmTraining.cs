@@ -1,3 +1,4 @@
+using Lab.Stages.Core;
 using TorchSharp;
 using Lab.Stages.Subset;
 using Lab.Stages.Train;
@@ -22,7 +23,7 @@ public static class LmTraining
             var rng = new Random(unchecked((int)(s.Seed * 1_000_003 + e)));
             var starts = Enumerable.Range(0, reps).SelectMany(_ => LmWindows.Starts(stream.Length, p.SeqLen, rng.Next(p.SeqLen))).ToArray();
             rng.Shuffle(starts);
-            foreach (var chunk in LmWindows.Chunks(starts, p.BatchSize))
+            foreach (var chunk in Chunking.Chunks(starts, p.BatchSize))
             {
                 var (x, y) = LmWindows.Batch(stream, chunk, p.SeqLen);
                 long[] shape = [p.SeqLen, chunk.Length];
@@ -44,7 +45,7 @@ public static class LmTraining
         model.eval();
         using var _ = no_grad();
         double sum = 0; long n = 0;
-        foreach (var chunk in LmWindows.Chunks(LmWindows.Starts(stream.Length, t), batch))
+        foreach (var chunk in Chunking.Chunks(LmWindows.Starts(stream.Length, t), batch))
         {
             using var scope = NewDisposeScope();
             var (x, y) = LmWindows.Batch(stream, chunk, t);

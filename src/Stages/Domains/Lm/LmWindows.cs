@@ -26,10 +26,4 @@ public static class LmWindows
             }
         return (x, y);
     }
-
-    /// <summary>Consecutive groups of at most <paramref name="size"/> items.</summary>
-    public static IEnumerable<int[]> Chunks(IReadOnlyList<int> items, int size)
-    {
-        for (int i = 0; i < items.Count; i += size) yield return items.Skip(i).Take(size).ToArray();
-    }
 }

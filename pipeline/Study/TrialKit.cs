@@ -1,0 +1,63 @@
+using Lab.Pipeline.Results;
+using Lab.Stages.Core;
+using Lab.Stages.Subset;
+using LanguageExt;
+using static LanguageExt.Prelude;
+using static TorchSharp.torch;
+
+namespace Lab.Pipeline.Study;
+
+/// <summary>What every domain's plan and trials share: plan rows with their content address, the prepared-data cache
+/// with its fingerprint check, the common trial-row fields, and the guard that turns a trial's exception into a row.</summary>
+public static class TrialKit
+{
+    /// <summary>A plan row for one trial, its id the hash of everything that determines the result.</summary>
+    public static PlanRow PlanRow(string domain, string preset, RunOptions o, string dataPath, string fingerprint, Shard shard,
+        string model, string modelSpecJson, double lr, string hyper, int outputClasses)
+    {
+        var spec = new TrialSpec(domain, fingerprint, shard.Index, shard.Examples, shard.Size, model, lr, hyper, o.Seed);
+        return new PlanRow
+        {
+            TrialId = spec.Id, Domain = domain, Preset = preset, Seed = o.Seed, DataPath = dataPath, DataFingerprint = fingerprint,
+            ShardIndex = shard.Index, ShardExamples = shard.Examples, ShardSize = shard.Size, Model = model, ModelSpec = modelSpecJson,
+            LearningRate = lr, Hyper = hyper, Device = o.Device, OutputClasses = outputClasses
+        };
+    }
+
+    /// <summary>The shard of a plan row.</summary>
+    public static Shard Shard(PlanRow plan, long shardBase) => new(plan.ShardIndex, (int)plan.ShardExamples, plan.ShardSize, shardBase << plan.ShardIndex);
+
+    /// <summary>The fields of a trial row that come from its plan row and model.</summary>
+    public static TrialRow Row(PlanRow plan, string sizeUnit, string architecture, int width, int depth, Device device) => new()
+    {
+        TrialId = plan.TrialId, Domain = plan.Domain, Preset = plan.Preset, DataFingerprint = plan.DataFingerprint, ShardIndex = plan.ShardIndex,
+        ShardExamples = plan.ShardExamples, ShardSize = plan.ShardSize, SizeUnit = sizeUnit, Model = plan.Model, Architecture = architecture,
+        Width = width, Depth = depth, ModelSpec = plan.ModelSpec, LearningRate = plan.LearningRate, Seed = plan.Seed,
+        Device = device.type.ToString().ToLowerInvariant()
+    };
+
+    /// <summary>Runs a trial's body; an exception becomes status "failed" with its message (recorded, shown, never
+    /// swallowed), and the row is stamped with the time it finished.</summary>
+    public static TrialRow Guard(TrialRow start, Func<TrialRow, TrialRow> body)
+    {
+        TrialRow row;
+        try { row = body(start); }
+        catch (Exception e) when (e is not OutOfMemoryException) { row = start with { Status = "failed", Reason = $"{e.GetType().Name}: {e.Message}" }; }
+        return row with { FinishedAt = DateTime.UtcNow };
+    }
+}
+
+/// <summary>A domain's prepared data, read once per study folder and checked against the plan's fingerprint.</summary>
+public sealed class PreparedData<T>(string domain, Func<string, Either<Problem, T>> read, Func<T, string> fingerprint)
+{
+    (string Path, T Data)? loaded;
+
+    /// <summary>The data of the study, or a problem when it is unreadable or not the data the plan was made from.</summary>
+    public Either<Problem, T> For(StudyFiles files, PlanRow row)
+    {
+        var path = files.Prepared(domain);
+        var data = loaded is { } l && l.Path == path ? Right<Problem, T>(l.Data) : read(path).Map(d => { loaded = (path, d); return d; });
+        return data.Bind(d => fingerprint(d) == row.DataFingerprint ? Right<Problem, T>(d)
+            : Left<Problem, T>(new Problem($"{path}: prepared data {fingerprint(d)} is not the plan's {row.DataFingerprint}", "run `pipeline plan` again")));
+    }
+}
