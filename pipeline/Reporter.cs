@@ -17,7 +17,12 @@ public sealed class Reporter
     }
 
     /// <summary>A progress line.</summary>
-    public void Line(string text) { if (!quiet) AnsiConsole.MarkupLine(Markup.Escape(text)); }
+    public void Line(string text)
+    {
+        if (quiet) return;
+        if (Console.IsOutputRedirected) Console.Out.WriteLine(text);   // batch logs: one line per event, never wrapped
+        else AnsiConsole.MarkupLine(Markup.Escape(text));
+    }
 
     /// <summary>
     /// Runs a long step under a live status line on an interactive terminal (a spinner with the text that
