@@ -14,13 +14,13 @@ public static class Trainer
     /// <summary>Trains <paramref name="model"/> in place and leaves it holding its best-validation weights.</summary>
     /// <param name="model">The model, already on <paramref name="device"/>.</param>
     /// <param name="epoch">The batches of epoch e (the domain shuffles them with its seed).</param>
-    /// <param name="loss">Mean loss of model output against targets.</param>
+    /// <param name="loss">Mean loss of a batch's tensors (the domain runs the model inside it).</param>
     /// <param name="validate">Validation loss of the model in eval mode (lower is better).</param>
     /// <param name="settings">Learning rate, epochs, patience, clipping, seed.</param>
     /// <param name="device">Where tensors live.</param>
     /// <param name="onEpoch">Told (epoch, validation loss) after each epoch, for progress displays.</param>
     public static TrainOutcome Run(
-        nn.Module<Tensor, Tensor> model, Func<int, IEnumerable<Batch>> epoch, Func<Tensor, Tensor, Tensor> loss,
+        nn.Module model, Func<int, IEnumerable<Batch>> epoch, Func<Tensor[], Tensor> loss,
         Func<double> validate, TrainSettings settings, Device device, Action<int, double>? onEpoch = null)
     {
         var opt = optim.Adam(model.parameters(), lr: settings.LearningRate);
@@ -39,9 +39,9 @@ public static class Trainer
                 foreach (var b in epoch(e))
                 {
                     using var scope = NewDisposeScope();
-                    var (x, y) = b.Make(device);
+                    var tensors = b.Make(device);
                     opt.zero_grad();
-                    var l = loss(model.call(x), y);
+                    var l = loss(tensors);
                     var lv = l.item<float>();
                     if (!float.IsFinite(lv)) { status = "diverged"; reason = $"training loss became {lv} in epoch {e + 1}"; break; }
                     l.backward();

@@ -25,9 +25,9 @@ public static class ImageTraining
             var order = Enumerable.Range(0, reps).SelectMany(_ => Enumerable.Range(0, n)).ToArray();
             rng.Shuffle(order);
             foreach (var chunk in Chunking.Chunks(order, p.BatchSize))
-                yield return new Batch(d => (ImageBatches.Input(data.Train, chunk, d), ImageBatches.Labels(data.Train, chunk, d)), chunk.Length);
+                yield return new Batch(d => [ImageBatches.Input(data.Train, chunk, d), ImageBatches.Labels(data.Train, chunk, d)], chunk.Length);
         }
-        var outcome = Trainer.Run(model, Epoch, (logits, y) => nn.functional.cross_entropy(logits, y),
+        var outcome = Trainer.Run(model, Epoch, t => nn.functional.cross_entropy(model.call(t[0]), t[1]),
             () => CrossEntropy(model, data.Val, p.EvalBatch, device), s, device, onEpoch);
         return (model, outcome);
     }

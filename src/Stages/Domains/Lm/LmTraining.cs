@@ -27,10 +27,10 @@ public static class LmTraining
             {
                 var (x, y) = LmWindows.Batch(stream, chunk, p.SeqLen);
                 long[] shape = [p.SeqLen, chunk.Length];
-                yield return new Batch(d => (tensor(x, shape, device: d), tensor(y, shape, device: d)), x.Length);
+                yield return new Batch(d => [tensor(x, shape, device: d), tensor(y, shape, device: d)], x.Length);
             }
         }
-        var outcome = Trainer.Run(model, Epoch, Loss, () => CrossEntropy(model, data.Val, p.SeqLen, p.EvalBatch, device).Nats,
+        var outcome = Trainer.Run(model, Epoch, t => Loss(model.call(t[0]), t[1]), () => CrossEntropy(model, data.Val, p.SeqLen, p.EvalBatch, device).Nats,
             s, device, onEpoch);
         return (model, outcome);
     }

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Lab.Stages.Core;
+using Lab.Stages.Domains.Lm;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Lab.Stages.Domains.Nmt;
+
+/// <summary>Translation metrics from ONNX Runtime: per-token cross-entropy on the scoring graph (teacher forcing) and
+/// greedy decoding with the encoder and decoder-step graphs.</summary>
+public static class NmtOrtEval
+{
+    /// <summary>Mean cross-entropy (nats per target token, &lt;/s&gt; included), tokens, seconds and per-batch times.</summary>
+    public sealed record Result(double Nats, long Tokens, double Seconds, double[] BatchSeconds);
+
+    /// <summary>Logits [T, B, V] of the scoring graph for a batch.</summary>
+    public static float[] Logits(InferenceSession scoring, IReadOnlyList<NmtPair> pairs)
+    {
+        var (src, s, tin, _, t) = NmtBatches.Make(pairs);
+        using var a = OrtValue.CreateTensorValueFromMemory(src, [s, pairs.Count]);
+        using var b = OrtValue.CreateTensorValueFromMemory(tin, [t, pairs.Count]);
+        using var outputs = scoring.Run(new RunOptions(), ["src", "tgt_in"], [a, b], ["logits"]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>Cross-entropy over the pairs.</summary>
+    public static Result CrossEntropy(InferenceSession scoring, IReadOnlyList<NmtPair> pairs, int batch)
+    {
+        var clock = Stopwatch.StartNew();
+        double sum = 0; long n = 0; var times = new List<double>();
+        foreach (var chunk in Chunking.Chunks(Enumerable.Range(0, pairs.Count).ToArray(), batch))
+        {
+            var batchPairs = chunk.Select(i => pairs[i]).ToArray();
+            var (_, _, _, tout, t) = NmtBatches.Make(batchPairs);
+            var t0 = clock.Elapsed.TotalSeconds;
+            var logits = Logits(scoring, batchPairs);
+            times.Add(clock.Elapsed.TotalSeconds - t0);
+            int b = batchPairs.Length, v = logits.Length / (t * b);
+            for (int k = 0; k < tout.Length; k++)
+            {
+                if (tout[k] == NmtVocabulary.Pad) continue;
+                sum += LmOrtEval.NegLogSoftmax(logits.AsSpan(k * v, v), (int)tout[k]);
+                n++;
+            }
+        }
+        return new Result(sum / n, n, clock.Elapsed.TotalSeconds, times.ToArray());
+    }
+
+    /// <summary>Greedy translations (ids without &lt;s&gt;/&lt;/s&gt;) of the sources, at most maxLen pieces each.</summary>
+    public static List<int[]> Greedy(InferenceSession encoder, InferenceSession step, IReadOnlyList<NmtPair> pairs, int batch, int maxLen)
+    {
+        var results = new List<int[]>();
+        using var run = new RunOptions();
+        foreach (var chunk in Chunking.Chunks(Enumerable.Range(0, pairs.Count).ToArray(), batch))
+        {
+            var batchPairs = chunk.Select(i => pairs[i]).ToArray();
+            var (src, s, _, _, _) = NmtBatches.Make(batchPairs);
+            int b = batchPairs.Length;
+            using var srcValue = OrtValue.CreateTensorValueFromMemory(src, [s, b]);
+            using var encOut = encoder.Run(run, ["src"], [srcValue], ["enc", "h", "c"]);
+            var enc = encOut[0]; var h = encOut[1].GetTensorDataAsSpan<float>().ToArray(); var c = encOut[2].GetTensorDataAsSpan<float>().ToArray();
+            var stateShape = encOut[1].GetTensorTypeAndShape().Shape;
+            var tokens = Enumerable.Repeat((long)NmtVocabulary.Bos, b).ToArray();
+            var outputs = Enumerable.Range(0, b).Select(_ => new List<int>()).ToArray();
+            var done = new bool[b];
+            for (int stepIndex = 0; stepIndex < maxLen + 1 && !done.All(x => x); stepIndex++)
+            {
+                using var tok = OrtValue.CreateTensorValueFromMemory(tokens, [1, b]);
+                using var hv = OrtValue.CreateTensorValueFromMemory(h, stateShape);
+                using var cv = OrtValue.CreateTensorValueFromMemory(c, stateShape);
+                using var o = step.Run(run, ["enc", "src", "token", "h", "c"], [enc, srcValue, tok, hv, cv], ["logits", "h_out", "c_out"]);
+                var logits = o[0].GetTensorDataAsSpan<float>();
+                int v = logits.Length / b;
+                for (int j = 0; j < b; j++)
+                {
+                    var z = logits.Slice(j * v, v);
+                    int best = 0;
+                    for (int k = 1; k < v; k++) if (z[k] > z[best]) best = k;
+                    tokens[j] = best;
+                    if (!done[j]) { if (best == NmtVocabulary.Eos) done[j] = true; else outputs[j].Add(best); }
+                }
+                h = o[1].GetTensorDataAsSpan<float>().ToArray(); c = o[2].GetTensorDataAsSpan<float>().ToArray();
+            }
+            results.AddRange(outputs.Select(x => x.ToArray()));
+        }
+        return results;
+    }
+
+    /// <summary>Corpus BLEU of greedy translations of the pairs against the raw reference sentences.</summary>
+    public static double Bleu(InferenceSession encoder, InferenceSession step, NmtData data, IReadOnlyList<NmtPair> pairs, IReadOnlyList<string> references, int batch, int maxLen)
+    {
+        var ids = Greedy(encoder, step, pairs, batch, maxLen);
+        var hyps = ids.Select(x => Bpe.Decode(x.Select(i => data.Vocab.Pieces[i]))).ToArray();
+        return Nmt.Bleu.Corpus(hyps, references);
+    }
+}
