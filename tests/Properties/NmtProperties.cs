@@ -89,8 +89,8 @@ public class NmtProperties
         Assert.Equal(100 * Math.Pow(0.8 * 0.75 * (2.0 / 3) * 0.5, 0.25), Bleu.Corpus(["a b c d e"], ["a b c d f"]), 9);
         // brevity penalty exp(1 - 6/5) with precisions 1
         Assert.Equal(100 * Math.Exp(1 - 6.0 / 5), Bleu.Corpus(["a b c d e"], ["a b c d e f"]), 9);
-        // exp smoothing of a zero 4-gram count (sacreBLEU's default): p4 = 1 / (2 * 1)
-        Assert.Equal(100 * Math.Pow(1.0 * 1.0 * 1.0 * 0.5, 0.25) * Math.Exp(1 - 5.0 / 4), Bleu.Corpus(["a b c d"], ["a b c d e"]) * 1, 9);
+        // exp smoothing of a zero 4-gram count (sacreBLEU's default): p = 3/4, 2/3, 1/2 and 1 / (2 * 1); short by one token
+        Assert.Equal(100 * Math.Pow(0.75 * (2.0 / 3) * 0.5 * 0.5, 0.25) * Math.Exp(1 - 5.0 / 4), Bleu.Corpus(["a b c x"], ["a b c d e"]), 9);
     }
 
     [Fact]
