@@ -1,4 +1,5 @@
 namespace Lab.Pipeline;
 
 /// <summary>The options of `pipeline run`, as parsed.</summary>
-public sealed record RunOptions(string Domain, string Preset, string? Data, string Out, string Device, int Threads, long Seed);
+/// <param name="Reverse">Translation: translate from the second language into the first (default: first → second).</param>
+public sealed record RunOptions(string Domain, string Preset, string? Data, string Out, string Device, int Threads, long Seed, bool Reverse = false);

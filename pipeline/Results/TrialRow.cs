@@ -38,6 +38,8 @@ public sealed record TrialRow
     [JsonPropertyName("val_top5_error")] public double ValTop5Error { get; init; } = double.NaN;
     [JsonPropertyName("test_top1_error")] public double TestTop1Error { get; init; } = double.NaN;
     [JsonPropertyName("test_top5_error")] public double TestTop5Error { get; init; } = double.NaN;
+    [JsonPropertyName("val_bleu")] public double ValBleu { get; init; } = double.NaN;
+    [JsonPropertyName("test_bleu")] public double TestBleu { get; init; } = double.NaN;
     [JsonPropertyName("ort_eval_units_per_second")] public double OrtEvalUnitsPerSecond { get; init; }
     [JsonPropertyName("onnx_path")] public string OnnxPath { get; init; } = "";
     [JsonPropertyName("onnx_sha256")] public string OnnxSha256 { get; init; } = "";
@@ -51,6 +53,7 @@ public sealed record TrialRow
         "val_top1_error" => ValTop1Error, "test_top1_error" => TestTop1Error,
         "val_top5_error" => ValTop5Error, "test_top5_error" => TestTop5Error,
         "val_perplexity" => ValPerplexity, "test_perplexity" => TestPerplexity,
+        "val_bleu" => ValBleu, "test_bleu" => TestBleu,
         _ => throw new ArgumentException($"no metric column '{name}'")
     };
 

@@ -28,7 +28,8 @@ public static class OrtSessions
         using var options = new SessionOptions
         {
             IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR
         };
         if (provider == "cuda") options.AppendExecutionProvider_CUDA(0);
         return new InferenceSession(model, options);

@@ -102,7 +102,7 @@ public static class NmtOnnx
         var token = g.Input("token", DataType.Int64, 1L, "batch");
         var h = g.Input("h", DataType.Float, (long)m.Spec.Layers, "batch", (long)m.Spec.Width);
         var c = g.Input("c", DataType.Float, (long)m.Spec.Layers, "batch", (long)m.Spec.Width);
-        var axis0 = g.Int64s("axis0", 0);
+        var axis0 = m.Spec.Layers == 1 ? "" : g.Int64s("axis0", 0);
         string Layer(string t, int l) => m.Spec.Layers == 1 ? t : g.Node("Slice", [t, g.Int64s($"start{l}_{t}", l), g.Int64s($"end{l}_{t}", l + 1), axis0]);
         var hs = Enumerable.Range(0, m.Spec.Layers).Select(l => Layer(h, l)).ToArray();
         var cs = Enumerable.Range(0, m.Spec.Layers).Select(l => Layer(c, l)).ToArray();

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text.Json;
+using Google.Protobuf;
+using Lab.Pipeline.Io;
+using Lab.Pipeline.Reeval;
+using Lab.Pipeline.Results;
+using Lab.Pipeline.Study;
+using Lab.Stages.Core;
+using Lab.Stages.Domains.Nmt;
+using Lab.Stages.Evaluate;
+using Lab.Stages.Subset;
+using Lab.Stages.Train;
+using LanguageExt;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+using static LanguageExt.Prelude;
+using static TorchSharp.torch;
+
+namespace Lab.Pipeline.Domains.Nmt;
+
+/// <summary>
+/// Machine translation: the plan reads the parallel text once, learns BPE and the vocabulary on the training split and
+/// cuts doubling shards (in target subword tokens); a trial trains one LSTM encoder–decoder with attention, exports the
+/// scoring, encoder and decoder-step graphs, measures per-token cross-entropy (the curve) with ONNX Runtime, and corpus
+/// BLEU of greedy translations decoded through ONNX Runtime.
+/// </summary>
+public sealed class NmtRunner : IDomainRunner
+{
+    /// <inheritdoc />
+    public string Name => "nmt";
+    /// <inheritdoc />
+    public string DefaultData => "data/nmt/kjv-rv1909.tsv.gz";
+    /// <inheritdoc />
+    public string SizeUnit => "target tokens";
+
+    static Either<Problem, NmtPreset> Preset(string name)
+        => NmtPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke or default"));
+
+    /// <inheritdoc />
+    public IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan) =>
+        [new CurveSpec("nmt:val_cross_entropy", "val_cross_entropy", "test_cross_entropy", Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 1))];
+
+    /// <inheritdoc />
+    public Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
+    {
+        var dataPath = Path.GetFullPath(o.Data ?? Path.Combine(Paths.RepoRoot(), DefaultData));
+        return from p in Preset(o.Preset)
+               from _ in Devices.Choose(o.Device)
+               from corpus in ParallelFiles.Load(dataPath)
+               let pairs = o.Reverse ? corpus.Pairs.Select(x => (x.Item2, x.Item1)).ToList() : corpus.Pairs
+               from data in NmtData.Prepare(pairs, p, o.Seed).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
+               from shards in Shards.Doubling(data.Train.Select(x => x.Tgt.Length + 1).ToList(), p.ShardBase, p.ShardCount)
+               select PlanRows(o, p, data, shards, dataPath, files, report, o.Reverse ? $"{corpus.Second}→{corpus.First}" : $"{corpus.First}→{corpus.Second}");
+    }
+
+    List<PlanRow> PlanRows(RunOptions o, NmtPreset p, NmtData data, Seq<Shard> shards, string dataPath, StudyFiles files, Reporter report, string direction)
+    {
+        report.Line($"nmt ({direction}): {data.Train.Length:N0} training pairs ({data.Train.Sum(x => (long)x.Tgt.Length + 1):N0} target tokens), validation {data.Val.Length:N0}, " +
+                    $"test {data.Test.Length:N0}, {data.Bpe.Merges.Count:N0} BPE merges, vocabulary {data.Vocab.Size:N0}, data {data.Fingerprint}");
+        report.Line($"shards (target tokens): {string.Join(", ", shards.Map(s => s.Size.ToString("N0")))}");
+        NmtDataFile.Write(files.Prepared(Name), data);
+        return (from shard in shards
+                from model in p.Models
+                from lr in p.LearningRates
+                select TrialKit.PlanRow(Name, p.Name, o, dataPath, data.Fingerprint, shard, model.Name, JsonSerializer.Serialize(model), lr,
+                    $"{p.Hyper}-{(o.Reverse ? "reverse" : "forward")}", data.Vocab.Size)).ToList();
+    }
+
+    readonly PreparedData<NmtData> prepared = new("nmt", NmtDataFile.Read, d => d.Fingerprint);
+
+    /// <inheritdoc />
+    public Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag)
+        => from p in Preset(row.Preset)
+           from data in prepared.For(files, row)
+           from device in Devices.Choose(row.Device)
+           select RunTrial(row, p, data, JsonSerializer.Deserialize<NmtModelSpec>(row.ModelSpec)!, device, threads, files, report, tag);
+
+    TrialRow RunTrial(PlanRow plan, NmtPreset p, NmtData data, NmtModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
+    {
+        var shard = TrialKit.Shard(plan, p.ShardBase);
+        var row = TrialKit.Guard(TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Layers, device), row =>
+        {
+            var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
+            var (net, outcome) = report.Step($"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} target tokens)",
+                status => NmtTraining.Run(data, shard, model, p, settings, device,
+                    (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")));
+            using (net)
+            {
+                row = row with
+                {
+                    Parameters = net.parameters().Sum(t => t.numel()), Epochs = outcome.Epochs, BestEpoch = outcome.BestEpoch,
+                    TrainSeconds = outcome.Seconds, TrainUnitsPerSecond = outcome.UnitsPerSecond, Status = outcome.Status, Reason = outcome.Reason,
+                    ValCrossEntropyTorch = outcome.BestValidation
+                };
+                if (outcome.Status != "ok") return row;
+                net.to(CPU);
+                var meta = Metadata(plan, p, data, model);
+                var scoring = NmtOnnx.Scoring(net, meta).ToByteArray();
+                var encoder = NmtOnnx.EncoderGraph(net, meta).ToByteArray();
+                var step = NmtOnnx.Step(net, meta).ToByteArray();
+                var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
+                AtomicFile.WriteAllBytes(Path.Combine(files.Dir, Path.ChangeExtension(onnxRel, ".encoder.onnx")), encoder);
+                AtomicFile.WriteAllBytes(Path.Combine(files.Dir, Path.ChangeExtension(onnxRel, ".step.onnx")), step);
+                AtomicFile.WriteAllBytes(Path.Combine(files.Dir, onnxRel), scoring);
+                using var scoringSession = OrtSessions.Open(scoring, threads);
+                using var encoderSession = OrtSessions.Open(encoder, threads);
+                using var stepSession = OrtSessions.Open(step, threads);
+                var val = NmtOrtEval.CrossEntropy(scoringSession, data.Val, p.EvalBatch);
+                var test = NmtOrtEval.CrossEntropy(scoringSession, data.Test, p.EvalBatch);
+                int n = Math.Min(p.BleuPairs, data.Val.Length);
+                var valBleu = NmtOrtEval.Bleu(encoderSession, stepSession, data, data.Val[..n], data.ValRefs[..n], p.EvalBatch, p.MaxLen);
+                var testBleu = NmtOrtEval.Bleu(encoderSession, stepSession, data, data.Test[..Math.Min(n, data.Test.Length)], data.TestRefs[..Math.Min(n, data.Test.Length)], p.EvalBatch, p.MaxLen);
+                return row with
+                {
+                    ValCrossEntropy = val.Nats, ValPerplexity = Math.Exp(val.Nats), TestCrossEntropy = test.Nats, TestPerplexity = Math.Exp(test.Nats),
+                    ValBleu = valBleu, TestBleu = testBleu, OrtTorchGap = val.Nats - outcome.BestValidation,
+                    OrtEvalUnitsPerSecond = val.Tokens / Math.Max(1e-9, val.Seconds), OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(scoring)
+                };
+            }
+        });
+        report.Line(row.Status == "ok"
+            ? $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {plan.LearningRate}: val CE {row.ValCrossEntropy:F4}, BLEU {row.ValBleu:F2} (test {row.TestBleu:F2}); {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"
+            : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");
+        return row;
+    }
+
+    static Dictionary<string, string> Metadata(PlanRow plan, NmtPreset p, NmtData data, NmtModelSpec model) => new()
+    {
+        ["lab.format_version"] = "1",
+        ["domain"] = "nmt",
+        ["trial_id"] = plan.TrialId,
+        ["model"] = model.Name,
+        ["architecture"] = model.Arch,
+        ["preset"] = p.Name,
+        ["seed"] = plan.Seed.ToString(CultureInfo.InvariantCulture),
+        ["learning_rate"] = plan.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["direction"] = plan.Hyper.EndsWith("-reverse") ? "reverse" : "forward",
+        ["shard_index"] = plan.ShardIndex.ToString(CultureInfo.InvariantCulture),
+        ["data_fingerprint"] = data.Fingerprint,
+        ["data_source"] = Path.GetFileName(plan.DataPath.TrimEnd('/')),
+        ["tokenization"] = Bpe.Version,
+        ["bpe_merges"] = string.Join('\n', data.Bpe.Merges.Select(m => $"{m.Left} {m.Right}")),
+        ["vocab"] = string.Join('\n', data.Vocab.Pieces),
+        ["vocab_sha256"] = data.Vocab.Hash,
+        ["max_len"] = p.MaxLen.ToString(CultureInfo.InvariantCulture),
+        ["val_pairs"] = p.ValPairs.ToString(CultureInfo.InvariantCulture),
+        ["test_pairs"] = p.TestPairs.ToString(CultureInfo.InvariantCulture),
+        ["eval_batch"] = p.EvalBatch.ToString(CultureInfo.InvariantCulture),
+        ["graphs"] = "this file: scoring (src, tgt_in → logits); <id>.encoder.onnx (src → enc, h, c); <id>.step.onnx (enc, src, token, h, c → logits, h_out, c_out)",
+        ["input"] = "src: int64 [src_len, batch] left-padded with 0; tgt_in: int64 [tgt_len, batch] = 2 (<s>) + target, right-padded with 0",
+        ["output"] = "logits: float [tgt_len, batch, vocab]"
+    };
+
+    /// <inheritdoc />
+    public Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
+        => new Problem($"{r.ModelPath}: re-evaluating translation models is not built yet", "see the machine-translation issue");
+
+    /// <inheritdoc />
+    public Task<Either<Problem, int>> Bench(RunOptions o, Reporter report)
+        => Task.FromResult<Either<Problem, int>>(new Problem("there is no translation benchmark yet", "use `pipeline bench --domain lm` or `--domain image`"));
+}
