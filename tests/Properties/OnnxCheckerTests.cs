@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Google.Protobuf;
 using Lab.Stages.Domains.Image;
 using Lab.Stages.Domains.Lm;
+using Lab.Stages.Domains.Nmt;
 using static TorchSharp.torch;
 
 namespace Lab.Tests;
@@ -30,6 +31,14 @@ public class OnnxCheckerTests
             var meta = new Dictionary<string, string> { ["domain"] = "image", ["trial_id"] = $"img{i}", ["vocab"] = "-" };
             File.WriteAllBytes(Path.Combine(dir, $"img{i}.onnx"), ImageOnnx.Export(net, 1 + i, 12, 10, meta).ToByteArray());
         }
+        {
+            manual_seed(20);
+            using var nmt = new Seq2SeqLstm(new NmtModelSpec("lstm", 6, 2, 0), 30);
+            var meta = new Dictionary<string, string> { ["domain"] = "nmt", ["trial_id"] = "nmt", ["vocab"] = "-" };
+            File.WriteAllBytes(Path.Combine(dir, "nmt.onnx"), NmtOnnx.Scoring(nmt, meta).ToByteArray());
+            File.WriteAllBytes(Path.Combine(dir, "nmt.encoder.onnx"), NmtOnnx.EncoderGraph(nmt, meta).ToByteArray());
+            File.WriteAllBytes(Path.Combine(dir, "nmt.step.onnx"), NmtOnnx.Step(nmt, meta).ToByteArray());
+        }
         const string python = "/usr/bin/python3";
         Assert.True(File.Exists(python), "Debian's /usr/bin/python3 with python3-onnx is needed (apt-get install python3-onnx); .ci/run installs it");
         var script = "import glob,sys,onnx\n" +
@@ -47,7 +56,7 @@ public class OnnxCheckerTests
         var stdout = p.StandardOutput.ReadToEnd(); var stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();
         Assert.True(p.ExitCode == 0, $"onnx.checker failed: {stderr}");
-        Assert.Contains($"checked {specs.Length + 2}", stdout);
+        Assert.Contains($"checked {specs.Length + 5}", stdout);
         Directory.Delete(dir, true);
     }
 }
