@@ -121,7 +121,10 @@ public static class ReevalCommand
         {
             if (Directory.Exists(input))
             {
-                var found = Directory.EnumerateFiles(input, "*.onnx", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+                // a translation model's encoder and decoder-step graphs travel with its scoring graph; they are not models of their own
+                var found = Directory.EnumerateFiles(input, "*.onnx", SearchOption.AllDirectories)
+                    .Where(f => !f.EndsWith(".encoder.onnx", StringComparison.Ordinal) && !f.EndsWith(".step.onnx", StringComparison.Ordinal))
+                    .Order(StringComparer.Ordinal).ToList();
                 if (found.Count == 0) return new Problem($"{input}: the folder holds no .onnx files");
                 models.AddRange(found);
             }

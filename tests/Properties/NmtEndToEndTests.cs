@@ -34,6 +34,12 @@ public class NmtEndToEndTests
             Assert.True(Math.Abs(t.OrtTorchGap) < 1e-4, $"ORT−torch {t.OrtTorchGap}");
             Assert.True(File.Exists(Path.Combine(outDir, "models", $"{t.TrialId}.step.onnx")) && File.Exists(Path.Combine(outDir, "models", $"{t.TrialId}.encoder.onnx")));
         });
+        // the archived scoring graphs reproduce their recorded cross-entropy from their metadata
+        var reevalOut = Path.Combine(dir, "reeval");
+        Assert.True(0 == await Cli.Run(["reeval", "--models", Path.Combine(outDir, "models"), "--data", Path.Combine(dir, "pairs.tsv"), "--out", reevalOut, "--threads", "1", "--quiet"], err), err.ToString());
+        var rows = (await ParquetTable.Read<Lab.Pipeline.Reeval.ReevalRow>(Path.Combine(reevalOut, "reevals.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        Assert.Equal(6, rows.Count);
+        Assert.All(rows, r => Assert.True(Math.Abs(r.RelativeDifference) <= 1e-5, $"{r.TrialId}: {r.Value} vs {r.RecordedValue}"));
         Directory.Delete(dir, true);
     }
 

@@ -151,9 +151,36 @@ public sealed class NmtRunner : IDomainRunner
         ["output"] = "logits: float [tgt_len, batch, vocab]"
     };
 
-    /// <inheritdoc />
+    readonly Dictionary<string, NmtData> reevalCache = new();
+
+    /// <summary>Rebuilds the validation pairs from the model's metadata (BPE merges, vocabulary, seed, split sizes,
+    /// direction) and measures per-token cross-entropy on the scoring graph.</summary>
     public Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
-        => new Problem($"{r.ModelPath}: re-evaluating translation models is not built yet", "see the machine-translation issue");
+    {
+        var meta = r.Metadata;
+        foreach (var key in new[] { "tokenization", "bpe_merges", "vocab", "vocab_sha256", "seed", "val_pairs", "test_pairs", "max_len", "direction", "data_source" })
+            if (!meta.ContainsKey(key)) return new Problem($"{r.ModelPath}: metadata lacks '{key}', needed to rebuild the evaluation set");
+        if (meta["tokenization"] != Bpe.Version) return new Problem($"{r.ModelPath}: tokenisation {meta["tokenization"]} is not this build's {Bpe.Version}");
+        var vocab = new NmtVocabulary(meta["vocab"].Split('\n'));
+        if (vocab.Hash != meta["vocab_sha256"]) return new Problem($"{r.ModelPath}: the stored vocabulary does not match its SHA-256; the metadata was altered");
+        var bpe = new Bpe(meta["bpe_merges"].Split('\n').Where(l => l.Length > 0).Select(l => { int i = l.IndexOf(' '); return (l[..i], l[(i + 1)..]); }).ToArray());
+        var dataPath = r.DataPath ?? (meta["data_source"] == Path.GetFileName(DefaultData) ? Path.Combine(Paths.RepoRoot(), DefaultData) : null);
+        if (dataPath is null) return new Problem($"{r.ModelPath}: the model was trained on '{meta["data_source"]}', not the shipped corpus", "give it with --data");
+        int I(string k) => int.Parse(meta[k], CultureInfo.InvariantCulture);
+        var key2 = $"{Path.GetFullPath(dataPath)}|{meta["seed"]}|{meta["val_pairs"]}|{meta["test_pairs"]}|{meta["max_len"]}|{meta["direction"]}|{vocab.Hash}";
+        if (!reevalCache.TryGetValue(key2, out var data))
+        {
+            var preset = NmtPreset.Default with { ValPairs = I("val_pairs"), TestPairs = I("test_pairs"), MaxLen = I("max_len"), ShardBase = 1, ShardCount = 1 };
+            var prepared = ParallelFiles.Load(dataPath).Bind(c => NmtData.Prepare(meta["direction"] == "reverse" ? c.Pairs.Select(x => (x.Item2, x.Item1)).ToList() : c.Pairs,
+                preset, long.Parse(meta["seed"], CultureInfo.InvariantCulture), bpe, vocab));
+            if (prepared.IsLeft) return prepared.Map(_ => (ReevalMeasurement)null!).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });
+            data = prepared.Match(d => d, _ => throw new InvalidOperationException());
+            reevalCache[key2] = data;
+        }
+        int batch = r.Batch > 0 ? r.Batch : I("eval_batch");
+        var result = NmtOrtEval.CrossEntropy(session, data.Val, batch);
+        return new ReevalMeasurement("val_cross_entropy", result.Nats, result.Tokens, batch, result.BatchSeconds, dataPath, data.Fingerprint);
+    }
 
     /// <inheritdoc />
     public Task<Either<Problem, int>> Bench(RunOptions o, Reporter report)

@@ -28,7 +28,13 @@ public static class NmtTraining
             var rng = new Random(unchecked((int)(s.Seed * 1_000_003 + e)));
             var order = Enumerable.Range(0, reps).SelectMany(_ => Enumerable.Range(0, pairs.Length)).ToArray();
             rng.Shuffle(order);
-            foreach (var chunk in Chunking.Chunks(order, p.BatchSize))
+            // length bucketing: within windows of 32 batches, pairs of similar length share a batch (less padding);
+            // the batches themselves are then shuffled
+            var batches = Chunking.Chunks(order, 32 * p.BatchSize)
+                .SelectMany(window => Chunking.Chunks(window.OrderBy(i => pairs[i].Tgt.Length).ThenBy(i => pairs[i].Src.Length).ToArray(), p.BatchSize))
+                .ToArray();
+            rng.Shuffle(batches);
+            foreach (var chunk in batches)
             {
                 var batch = chunk.Select(i => pairs[i]).ToArray();
                 yield return new Batch(d => NmtBatches.Tensors(batch, d), batch.Sum(x => x.Tgt.Length + 1));
