@@ -42,6 +42,24 @@ public sealed class OnnxGraph
         return name;
     }
 
+    /// <summary>Adds a 0-D int64 initialiser (a scalar, as Range and Gather indices want).</summary>
+    public string Int64Scalar(string name, long value)
+    {
+        var tp = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tp.Int64Data.Add(value);
+        graph.Initializer.Add(tp);
+        return name;
+    }
+
+    /// <summary>Adds a 0-D float initialiser.</summary>
+    public string FloatScalar(string name, float value)
+    {
+        var tp = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tp.FloatData.Add(value);
+        graph.Initializer.Add(tp);
+        return name;
+    }
+
     /// <summary>Adds a node and returns the name of its first output.</summary>
     public string Node(string op, string[] inputs, int outputs = 1, params AttributeProto[] attributes)
         => NodeOutputs(op, inputs, outputs, attributes)[0];

@@ -85,10 +85,45 @@ public static class NmtOrtEval
         return results;
     }
 
-    /// <summary>Corpus BLEU of greedy translations of the pairs against the raw reference sentences.</summary>
-    public static double Bleu(InferenceSession encoder, InferenceSession step, NmtData data, IReadOnlyList<NmtPair> pairs, IReadOnlyList<string> references, int batch, int maxLen)
+    /// <summary>Greedy translations with a Transformer's encoder and step graphs (the step re-reads the whole prefix).</summary>
+    public static List<int[]> GreedyTransformer(InferenceSession encoder, InferenceSession step, IReadOnlyList<NmtPair> pairs, int batch, int maxLen)
     {
-        var ids = Greedy(encoder, step, pairs, batch, maxLen);
+        var results = new List<int[]>();
+        using var run = new RunOptions();
+        foreach (var chunk in Chunking.Chunks(Enumerable.Range(0, pairs.Count).ToArray(), batch))
+        {
+            var batchPairs = chunk.Select(i => pairs[i]).ToArray();
+            var (src, s, _, _, _) = NmtBatches.Make(batchPairs);
+            int b = batchPairs.Length;
+            using var srcValue = OrtValue.CreateTensorValueFromMemory(src, [s, b]);
+            using var encOut = encoder.Run(run, ["src"], [srcValue], ["memory"]);
+            var prefix = new List<long>(Enumerable.Repeat((long)NmtVocabulary.Bos, b));   // time-major [t, B]
+            var outputs = Enumerable.Range(0, b).Select(_ => new List<int>()).ToArray();
+            var done = new bool[b];
+            for (int t = 1; t <= maxLen + 1 && !done.All(x => x); t++)
+            {
+                using var pv = OrtValue.CreateTensorValueFromMemory(prefix.ToArray(), [t, b]);
+                using var o = step.Run(run, ["memory", "src", "prefix"], [encOut[0], srcValue, pv], ["logits"]);
+                var logits = o[0].GetTensorDataAsSpan<float>();
+                int v = logits.Length / b;
+                for (int j = 0; j < b; j++)
+                {
+                    var z = logits.Slice(j * v, v);
+                    int best = 0;
+                    for (int k = 1; k < v; k++) if (z[k] > z[best]) best = k;
+                    prefix.Add(best);
+                    if (!done[j]) { if (best == NmtVocabulary.Eos) done[j] = true; else outputs[j].Add(best); }
+                }
+            }
+            results.AddRange(outputs.Select(x => x.ToArray()));
+        }
+        return results;
+    }
+
+    /// <summary>Corpus BLEU of greedy translations of the pairs against the raw reference sentences.</summary>
+    public static double Bleu(InferenceSession encoder, InferenceSession step, NmtData data, IReadOnlyList<NmtPair> pairs, IReadOnlyList<string> references, int batch, int maxLen, bool transformer = false)
+    {
+        var ids = transformer ? GreedyTransformer(encoder, step, pairs, batch, maxLen) : Greedy(encoder, step, pairs, batch, maxLen);
         var hyps = ids.Select(x => Bpe.Decode(x.Select(i => data.Vocab.Pieces[i]))).ToArray();
         return Nmt.Bleu.Corpus(hyps, references);
     }
