@@ -22,16 +22,17 @@ public static class Cli
         var seed = new System.CommandLine.Option<long>("--seed") { Description = "seed of splits, shards, initialisation and batching", DefaultValueFactory = _ => 1 };
         var quiet = new System.CommandLine.Option<bool>("--quiet") { Description = "no progress lines" };
         var reverse = new System.CommandLine.Option<bool>("--reverse") { Description = "translation: from the second language into the first" };
+        var arch = new System.CommandLine.Option<string>("--arch") { Description = "model families to train: nmt lstm|transformer|all (default lstm); image resnet|cnn|all (default all)", DefaultValueFactory = _ => "default" };
 
         Command Study(string name, string description, Func<IDomainRunner, RunOptions, Reporter, Task<Either<Problem, int>>> act)
         {
-            var c = new Command(name, description) { domain, preset, data, output, device, threads, seed, reverse, quiet };
+            var c = new Command(name, description) { domain, preset, data, output, device, threads, seed, reverse, arch, quiet };
             c.SetAction(async (pr, ct) =>
             {
                 var reporter = NewReporter(pr.GetValue(quiet));
                 var d = pr.GetValue(domain)!;
                 var o = new RunOptions(d, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(output) ?? Path.Combine("artifacts", d.ToLowerInvariant()),
-                    pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed), pr.GetValue(reverse));
+                    pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!);
                 var result = await DomainRegistry.Find(d).BindAsync(r => act(r, o, reporter));
                 return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
             });
@@ -79,11 +80,11 @@ public static class Cli
         });
 
         var planOut = new System.CommandLine.Option<string>("--out") { Description = "study folder (plan.parquet, prepared data, trial results)", Required = true };
-        var plan = new Command("plan", "prepare the data once and write plan.parquet: one row per trial") { domain, preset, data, planOut, device, seed, reverse, quiet };
+        var plan = new Command("plan", "prepare the data once and write plan.parquet: one row per trial") { domain, preset, data, planOut, device, seed, reverse, arch, quiet };
         plan.SetAction(async (pr, ct) =>
         {
             var reporter = NewReporter(pr.GetValue(quiet));
-            var o = new RunOptions(pr.GetValue(domain)!, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(planOut)!, pr.GetValue(device)!, 0, pr.GetValue(seed), pr.GetValue(reverse));
+            var o = new RunOptions(pr.GetValue(domain)!, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(planOut)!, pr.GetValue(device)!, 0, pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!);
             var result = await DomainRegistry.Find(o.Domain).BindAsync(async r => (await Lab.Pipeline.Study.StudyRunner.Plan(r, o, reporter)).Map(_ => 0));
             return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
         });

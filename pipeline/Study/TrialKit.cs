@@ -24,6 +24,26 @@ public static class TrialKit
         };
     }
 
+    /// <summary>The models of the families --arch asks for ("default" = the given default, "all" = every family), or a
+    /// problem naming the families there are.</summary>
+    public static Either<Problem, Seq<T>> Architectures<T>(Seq<T> models, Func<T, string> arch, string asked, string fallback)
+    {
+        var wanted = asked == "default" ? fallback : asked;
+        var known = models.Map(arch).Distinct().ToList();
+        if (wanted == "all") return models;
+        return known.Contains(wanted) ? Right<Problem, Seq<T>>(models.Filter(m => arch(m) == wanted))
+            : Left<Problem, Seq<T>>(new Problem($"unknown architecture '{wanted}'", $"choose {string.Join(", ", known)} or all"));
+    }
+
+    /// <summary>The curves of one metric: the best model of any family, and each family alone when there are several
+    /// (so comparisons.parquet says whether their exponents differ).</summary>
+    public static IEnumerable<CurveSpec> PerArchitecture(string domain, string metric, string test, double bestGuess, IReadOnlyList<string> archs)
+    {
+        yield return new CurveSpec($"{domain}:{metric}", metric, test, bestGuess);
+        if (archs.Count > 1)
+            foreach (var a in archs) yield return new CurveSpec($"{domain}/{a}:{metric}", metric, test, bestGuess, a);
+    }
+
     /// <summary>The shard of a plan row.</summary>
     public static Shard Shard(PlanRow plan, long shardBase) => new(plan.ShardIndex, (int)plan.ShardExamples, plan.ShardSize, shardBase << plan.ShardIndex);
 

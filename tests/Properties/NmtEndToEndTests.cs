@@ -24,9 +24,13 @@ public class NmtEndToEndTests
         }
         var outDir = Path.Combine(dir, "out");
         var err = new StringWriter();
-        Assert.True(0 == await Cli.Run(["run", "--domain", "nmt", "--preset", "smoke", "--data", Path.Combine(dir, "pairs.tsv"), "--out", outDir, "--threads", "1", "--quiet"], err), err.ToString());
+        Assert.True(0 == await Cli.Run(["run", "--domain", "nmt", "--preset", "smoke", "--arch", "all", "--data", Path.Combine(dir, "pairs.tsv"), "--out", outDir, "--threads", "1", "--quiet"], err), err.ToString());
         var trials = (await ParquetTable.Read<TrialRow>(Path.Combine(outDir, "trials.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
-        Assert.Equal(6, trials.Count);
+        Assert.Equal(12, trials.Count);
+        Assert.Equal(["lstm", "transformer"], trials.Select(t => t.Architecture).Distinct().Order());
+        // both architectures have their own curve, and the fit says whether their exponents differ
+        var comparisons = (await ParquetTable.Read<ComparisonRow>(Path.Combine(outDir, "comparisons.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        Assert.Contains(comparisons, c => c.CurveA == "nmt/lstm:val_cross_entropy" && c.CurveB == "nmt/transformer:val_cross_entropy" && c.Verdict.Length > 0);
         Assert.All(trials, t =>
         {
             Assert.Equal("ok", t.Status);
@@ -38,7 +42,7 @@ public class NmtEndToEndTests
         var reevalOut = Path.Combine(dir, "reeval");
         Assert.True(0 == await Cli.Run(["reeval", "--models", Path.Combine(outDir, "models"), "--data", Path.Combine(dir, "pairs.tsv"), "--out", reevalOut, "--threads", "1", "--quiet"], err), err.ToString());
         var rows = (await ParquetTable.Read<Lab.Pipeline.Reeval.ReevalRow>(Path.Combine(reevalOut, "reevals.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
-        Assert.Equal(6, rows.Count);
+        Assert.Equal(12, rows.Count);
         Assert.All(rows, r => Assert.True(Math.Abs(r.RelativeDifference) <= 1e-5, $"{r.TrialId}: {r.Value} vs {r.RecordedValue}"));
         Directory.Delete(dir, true);
     }

@@ -45,20 +45,17 @@ public sealed class ImageRunner : IDomainRunner
         int k = plan.Count > 0 ? plan[0].OutputClasses : 10;
         double Guess(string metric) => metric switch { "val_top1_error" => 1 - 1.0 / k, "val_top5_error" => Math.Max(0, 1 - 5.0 / k), _ => Math.Log(k) };
         var archs = plan.Select(p => JsonSerializer.Deserialize<ImageModelSpec>(p.ModelSpec)!.Arch).Distinct().Order().ToList();
-        var specs = new List<CurveSpec>();
-        foreach (var (m, t) in Metrics.Where(m => k > 5 || m.Metric != "val_top5_error"))
-        {
-            specs.Add(new CurveSpec($"image:{m}", m, t, Guess(m)));
-            if (archs.Count > 1) specs.AddRange(archs.Select(a => new CurveSpec($"image/{a}:{m}", m, t, Guess(m), a)));
-        }
-        return specs;
+        return Metrics.Where(m => k > 5 || m.Metric != "val_top5_error")
+            .SelectMany(m => TrialKit.PerArchitecture("image", m.Metric, m.Test, Guess(m.Metric), archs)).ToList();
     }
 
     /// <inheritdoc />
     public Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
     {
         var dataPath = Path.GetFullPath(o.Data ?? Path.Combine(Paths.RepoRoot(), DefaultData));
-        return from p in Preset(o.Preset)
+        return from p0 in Preset(o.Preset)
+               from models in TrialKit.Architectures(p0.Models, m => m.Arch, o.Arch, "all")
+               let p = p0 with { Models = models }
                from _ in Devices.Choose(o.Device)
                from sets in ImageFiles.Load(dataPath)
                from data in ImageData.Prepare(sets.Train, sets.Test, p, o.Seed).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })

@@ -37,14 +37,19 @@ public sealed class NmtRunner : IDomainRunner
         => NmtPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke or default"));
 
     /// <inheritdoc />
-    public IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan) =>
-        [new CurveSpec("nmt:val_cross_entropy", "val_cross_entropy", "test_cross_entropy", Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 1))];
+    public IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
+    {
+        var archs = plan.Select(p => JsonSerializer.Deserialize<NmtModelSpec>(p.ModelSpec)!.Arch).Distinct().Order().ToList();
+        return TrialKit.PerArchitecture("nmt", "val_cross_entropy", "test_cross_entropy", Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 1), archs).ToList();
+    }
 
     /// <inheritdoc />
     public Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
     {
         var dataPath = Path.GetFullPath(o.Data ?? Path.Combine(Paths.RepoRoot(), DefaultData));
-        return from p in Preset(o.Preset)
+        return from p0 in Preset(o.Preset)
+               from models in TrialKit.Architectures(p0.Models, m => m.Arch, o.Arch, "lstm")
+               let p = p0 with { Models = models }
                from _ in Devices.Choose(o.Device)
                from corpus in ParallelFiles.Load(dataPath)
                let pairs = o.Reverse ? corpus.Pairs.Select(x => (x.Item2, x.Item1)).ToList() : corpus.Pairs
@@ -95,9 +100,12 @@ public sealed class NmtRunner : IDomainRunner
                 if (outcome.Status != "ok") return row;
                 net.to(CPU);
                 var meta = Metadata(plan, p, data, model);
-                var scoring = NmtOnnx.Scoring(net, meta).ToByteArray();
-                var encoder = NmtOnnx.EncoderGraph(net, meta).ToByteArray();
-                var step = NmtOnnx.Step(net, meta).ToByteArray();
+                var (scoring, encoder, step) = net switch
+                {
+                    Seq2SeqLstm l => (NmtOnnx.Scoring(l, meta).ToByteArray(), NmtOnnx.EncoderGraph(l, meta).ToByteArray(), NmtOnnx.Step(l, meta).ToByteArray()),
+                    Seq2SeqTransformer t => (TransformerOnnx.Scoring(t, meta).ToByteArray(), TransformerOnnx.EncoderGraph(t, meta).ToByteArray(), TransformerOnnx.Step(t, meta).ToByteArray()),
+                    _ => throw new InvalidOperationException($"no exporter for {net.GetType().Name}")
+                };
                 var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
                 AtomicFile.WriteAllBytes(Path.Combine(files.Dir, Path.ChangeExtension(onnxRel, ".encoder.onnx")), encoder);
                 AtomicFile.WriteAllBytes(Path.Combine(files.Dir, Path.ChangeExtension(onnxRel, ".step.onnx")), step);
@@ -108,8 +116,9 @@ public sealed class NmtRunner : IDomainRunner
                 var val = NmtOrtEval.CrossEntropy(scoringSession, data.Val, p.EvalBatch);
                 var test = NmtOrtEval.CrossEntropy(scoringSession, data.Test, p.EvalBatch);
                 int n = Math.Min(p.BleuPairs, data.Val.Length);
-                var valBleu = NmtOrtEval.Bleu(encoderSession, stepSession, data, data.Val[..n], data.ValRefs[..n], p.EvalBatch, p.MaxLen);
-                var testBleu = NmtOrtEval.Bleu(encoderSession, stepSession, data, data.Test[..Math.Min(n, data.Test.Length)], data.TestRefs[..Math.Min(n, data.Test.Length)], p.EvalBatch, p.MaxLen);
+                bool transformer = model.Arch == "transformer";
+                var valBleu = NmtOrtEval.Bleu(encoderSession, stepSession, data, data.Val[..n], data.ValRefs[..n], p.EvalBatch, p.MaxLen, transformer);
+                var testBleu = NmtOrtEval.Bleu(encoderSession, stepSession, data, data.Test[..Math.Min(n, data.Test.Length)], data.TestRefs[..Math.Min(n, data.Test.Length)], p.EvalBatch, p.MaxLen, transformer);
                 return row with
                 {
                     ValCrossEntropy = val.Nats, ValPerplexity = Math.Exp(val.Nats), TestCrossEntropy = test.Nats, TestPerplexity = Math.Exp(test.Nats),
@@ -146,7 +155,9 @@ public sealed class NmtRunner : IDomainRunner
         ["val_pairs"] = p.ValPairs.ToString(CultureInfo.InvariantCulture),
         ["test_pairs"] = p.TestPairs.ToString(CultureInfo.InvariantCulture),
         ["eval_batch"] = p.EvalBatch.ToString(CultureInfo.InvariantCulture),
-        ["graphs"] = "this file: scoring (src, tgt_in → logits); <id>.encoder.onnx (src → enc, h, c); <id>.step.onnx (enc, src, token, h, c → logits, h_out, c_out)",
+        ["graphs"] = model.Arch == "transformer"
+            ? "this file: scoring (src, tgt_in → logits); <id>.encoder.onnx (src → memory); <id>.step.onnx (memory, src, prefix → logits of the last position)"
+            : "this file: scoring (src, tgt_in → logits); <id>.encoder.onnx (src → enc, h, c); <id>.step.onnx (enc, src, token, h, c → logits, h_out, c_out)",
         ["input"] = "src: int64 [src_len, batch] left-padded with 0; tgt_in: int64 [tgt_len, batch] = 2 (<s>) + target, right-padded with 0",
         ["output"] = "logits: float [tgt_len, batch, vocab]"
     };

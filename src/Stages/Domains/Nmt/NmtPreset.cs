@@ -14,11 +14,14 @@ public sealed record NmtPreset(
 
     /// <summary>A couple of minutes.</summary>
     public static readonly NmtPreset Smoke = new("smoke", 500, 40, 100, 100, 2_000, 3,
-        Seq1(new NmtModelSpec("lstm", 16, 1, 0.0)) + Seq1(new NmtModelSpec("lstm", 32, 1, 0.0)), toSeq(new[] { 5e-3 }), 16, 100, 3, 1, 6_000, 1.0, 100);
+        Seq(new NmtModelSpec("lstm", 16, 1, 0.0), new NmtModelSpec("lstm", 32, 1, 0.0), new NmtModelSpec("transformer", 16, 1, 0.0), new NmtModelSpec("transformer", 32, 1, 0.0)),
+        toSeq(new[] { 5e-3 }), 16, 100, 3, 1, 6_000, 1.0, 100);
 
-    /// <summary>The default study: 7 doubling shards (8k to 512k target tokens) × 3 LSTM widths.</summary>
+    /// <summary>The default study: 7 doubling shards (8k to 512k target tokens) × 3 widths of each architecture
+    /// (`--arch` picks lstm, transformer or all; lstm by default).</summary>
     public static readonly NmtPreset Default = new("default", 4000, 64, 500, 500, 8_000, 7,
-        Seq(new NmtModelSpec("lstm", 32, 1, 0.1), new NmtModelSpec("lstm", 64, 1, 0.1), new NmtModelSpec("lstm", 128, 1, 0.1)),
+        Seq(new NmtModelSpec("lstm", 32, 1, 0.1), new NmtModelSpec("lstm", 64, 1, 0.1), new NmtModelSpec("lstm", 128, 1, 0.1),
+            new NmtModelSpec("transformer", 32, 2, 0.1), new NmtModelSpec("transformer", 64, 2, 0.1), new NmtModelSpec("transformer", 128, 2, 0.1)),
         toSeq(new[] { 3e-3 }), 32, 100, 5, 1, 48_000, 1.0, 500);
 
     /// <summary>The preset of a name, if there is one.</summary>

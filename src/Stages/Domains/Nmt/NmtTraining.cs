@@ -13,12 +13,20 @@ public static class NmtTraining
     public static Tensor Loss(Tensor logits, Tensor targets, nn.Reduction reduction = nn.Reduction.Mean)
         => nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1), ignore_index: NmtVocabulary.Pad, reduction: reduction);
 
+    /// <summary>A fresh model of the spec's architecture ("lstm" or "transformer").</summary>
+    public static nn.Module<Tensor, Tensor, Tensor> Create(NmtModelSpec spec, int vocab, int maxLen) => spec.Arch switch
+    {
+        "lstm" => new Seq2SeqLstm(spec, vocab),
+        "transformer" => new Seq2SeqTransformer(spec, vocab, maxLen),
+        _ => throw new ArgumentException($"unknown translation architecture '{spec.Arch}' (lstm, transformer)")
+    };
+
     /// <summary>A trained model (best validation weights) and what training did.</summary>
-    public static (Seq2SeqLstm Model, TrainOutcome Outcome) Run(NmtData data, Shard shard, NmtModelSpec spec, NmtPreset p, TrainSettings s,
+    public static (nn.Module<Tensor, Tensor, Tensor> Model, TrainOutcome Outcome) Run(NmtData data, Shard shard, NmtModelSpec spec, NmtPreset p, TrainSettings s,
         Device device, Action<int, double>? onEpoch = null)
     {
         manual_seed(s.Seed);
-        var model = new Seq2SeqLstm(spec, data.Vocab.Size);
+        var model = Create(spec, data.Vocab.Size, p.MaxLen);
         model.to(device);
         var pairs = data.Train.Take(shard.Examples).ToArray();
         long tokens = pairs.Sum(x => (long)x.Tgt.Length + 1);
@@ -46,7 +54,7 @@ public static class NmtTraining
     }
 
     /// <summary>TorchSharp's own validation: mean per-token cross-entropy (target tokens and &lt;/s&gt;).</summary>
-    public static double CrossEntropy(Seq2SeqLstm model, IReadOnlyList<NmtPair> pairs, int batch, Device device)
+    public static double CrossEntropy(nn.Module<Tensor, Tensor, Tensor> model, IReadOnlyList<NmtPair> pairs, int batch, Device device)
     {
         model.eval();
         using var _ = no_grad();
