@@ -46,12 +46,16 @@ public static class FitTables
         Curve = a.Curve, Family = a.Fit.Family.Name, Kind = p.Kind, Input = p.Input, Value = p.Value, Lower = p.Lower, Upper = p.Upper, Reachable = p.Reachable
     });
 
-    /// <summary>Pairwise exponent comparisons of the chosen fits.</summary>
+    /// <summary>The metric of a curve name ("image/cnn:val_top1_error" → "val_top1_error"); names without ':' share one.</summary>
+    static string Metric(string curve) => curve.Contains(':') ? curve[(curve.LastIndexOf(':') + 1)..] : "";
+
+    /// <summary>Pairwise exponent comparisons of the chosen fits, between curves of the same metric.</summary>
     public static IEnumerable<ComparisonRow> Comparisons(IReadOnlyList<CurveAnalysis> all)
     {
         for (int i = 0; i < all.Count; i++)
             for (int j = i + 1; j < all.Count; j++)
             {
+                if (Metric(all[i].Curve) != Metric(all[j].Curve)) continue;
                 var c = ExponentComparison.Of(all[i].Fit, all[j].Fit);
                 yield return new ComparisonRow
                 {
