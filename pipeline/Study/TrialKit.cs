@@ -56,6 +56,13 @@ public static class TrialKit
         Device = device.type.ToString().ToLowerInvariant()
     };
 
+    /// <summary>The row after training: epochs, time, throughput, status and TorchSharp's best validation loss.</summary>
+    public static TrialRow Trained(TrialRow row, Lab.Stages.Train.TrainOutcome o, long parameters) => row with
+    {
+        Parameters = parameters, Epochs = o.Epochs, BestEpoch = o.BestEpoch, TrainSeconds = o.Seconds, TrainUnitsPerSecond = o.UnitsPerSecond,
+        Status = o.Status, Reason = o.Reason, ValCrossEntropyTorch = o.BestValidation
+    };
+
     /// <summary>Runs a trial's body; an exception becomes status "failed" with its message (recorded, shown, never
     /// swallowed), and the row is stamped with the time it finished.</summary>
     public static TrialRow Guard(TrialRow start, Func<TrialRow, TrialRow> body)

@@ -83,12 +83,7 @@ public sealed class LmRunner : IDomainRunner
                     (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")));
             using (lm)
             {
-                row = row with
-                {
-                    Epochs = outcome.Epochs, BestEpoch = outcome.BestEpoch, TrainSeconds = outcome.Seconds,
-                    TrainUnitsPerSecond = outcome.UnitsPerSecond, Status = outcome.Status, Reason = outcome.Reason,
-                    ValCrossEntropyTorch = outcome.BestValidation
-                };
+                row = TrialKit.Trained(row, outcome, row.Parameters);
                 if (outcome.Status != "ok") return row;
                 lm.to(CPU);
                 var bytes = LmOnnx.Export(lm, Metadata(plan, p, data, model)).ToByteArray();

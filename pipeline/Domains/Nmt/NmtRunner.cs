@@ -91,12 +91,7 @@ public sealed class NmtRunner : IDomainRunner
                     (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")));
             using (net)
             {
-                row = row with
-                {
-                    Parameters = net.parameters().Sum(t => t.numel()), Epochs = outcome.Epochs, BestEpoch = outcome.BestEpoch,
-                    TrainSeconds = outcome.Seconds, TrainUnitsPerSecond = outcome.UnitsPerSecond, Status = outcome.Status, Reason = outcome.Reason,
-                    ValCrossEntropyTorch = outcome.BestValidation
-                };
+                row = TrialKit.Trained(row, outcome, net.parameters().Sum(t => t.numel()));
                 if (outcome.Status != "ok") return row;
                 net.to(CPU);
                 var meta = Metadata(plan, p, data, model);
