@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
-  Runs a learning-curve study: run.ps1 -Domain lm [-Preset smoke|default|full] [-Data PATH] [-Out DIR]
-  [-Device auto|cpu|cuda] [-Threads N] [-Seed N] [-DryRun]
+  Runs a learning-curve study: run.ps1 -Domain lm|image|nmt [-Preset smoke|default|full] [-Data PATH] [-Out DIR]
+  [-Device auto|cpu|cuda] [-Threads N] [-Seed N] [-Arch NAME|all] [-Reverse] [-DryRun]
 .DESCRIPTION
   Calls `dotnet run --project pipeline -c Release -- run ...` with the same options and exits with its exit code
   (0 done, 1 some trial failed, 2 bad input). -DryRun prints the command instead of running it.
@@ -15,6 +15,8 @@ param(
     [string]$Device = 'auto',
     [int]$Threads = 0,
     [long]$Seed = 1,
+    [string]$Arch = 'default',
+    [switch]$Reverse,
     [switch]$DryRun
 )
 
@@ -24,6 +26,8 @@ $arguments = @('run', '--project', $project, '-c', 'Release', '--',
     'run', '--domain', $Domain, '--preset', $Preset, '--device', $Device, '--threads', "$Threads", '--seed', "$Seed")
 if ($Data -ne '') { $arguments += @('--data', $Data) }
 if ($Out -ne '') { $arguments += @('--out', $Out) }
+if ($Arch -ne 'default') { $arguments += @('--arch', $Arch) }
+if ($Reverse) { $arguments += '--reverse' }
 
 if ($DryRun) {
     'dotnet ' + ($arguments -join ' ')

@@ -16,6 +16,15 @@ public class RunScriptTests
     }
 
     [Fact]
+    public void Run_ps1_passes_the_translation_options()
+    {
+        using var ps = PowerShell.Create(InitialSessionState.CreateDefault2());
+        ps.AddCommand(Script).AddParameter("Domain", "nmt").AddParameter("Arch", "all").AddParameter("Reverse").AddParameter("DryRun");
+        var line = Assert.Single(ps.Invoke().Select(o => o.ToString()));
+        Assert.EndsWith("--domain nmt --preset default --device auto --threads 0 --seed 1 --arch all --reverse", line);
+    }
+
+    [Fact]
     public void Run_ps1_dry_run_builds_the_pipeline_command_in_a_hosted_engine()
     {
         using var ps = PowerShell.Create(InitialSessionState.CreateDefault2());
@@ -28,6 +37,7 @@ public class RunScriptTests
         Assert.Contains("pipeline.csproj -c Release -- run --domain lm --preset smoke --device auto --threads 0 --seed 7", line);
         Assert.Contains("--out /tmp/x y", line);
         Assert.DoesNotContain("--data", line);
+        Assert.DoesNotContain("--arch", line);
         var exit = ps.Runspace.SessionStateProxy.GetVariable("LASTEXITCODE");
         Assert.Equal(0, Convert.ToInt32(exit));
     }
