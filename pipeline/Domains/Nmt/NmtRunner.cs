@@ -34,7 +34,7 @@ public sealed class NmtRunner : IDomainRunner
     public string SizeUnit => "target tokens";
 
     static Either<Problem, NmtPreset> Preset(string name)
-        => NmtPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke or default"));
+        => NmtPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
 
     /// <inheritdoc />
     public IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)

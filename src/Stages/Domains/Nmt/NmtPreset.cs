@@ -24,9 +24,15 @@ public sealed record NmtPreset(
             new NmtModelSpec("transformer", 32, 2, 0.1), new NmtModelSpec("transformer", 64, 2, 0.1), new NmtModelSpec("transformer", 128, 2, 0.1)),
         toSeq(new[] { 3e-3 }), 32, 100, 5, 1, 48_000, 1.0, 500);
 
+    /// <summary>Hours: all 31k pairs' worth of shards (8k to 1M target tokens), widths and depths of both families, two learning rates.</summary>
+    public static readonly NmtPreset Full = new("full", 8000, 64, 500, 500, 8_000, 8,
+        Seq(new NmtModelSpec("lstm", 64, 1, 0.1), new NmtModelSpec("lstm", 128, 2, 0.2), new NmtModelSpec("lstm", 256, 2, 0.3),
+            new NmtModelSpec("transformer", 64, 2, 0.1), new NmtModelSpec("transformer", 128, 3, 0.1), new NmtModelSpec("transformer", 256, 3, 0.2)),
+        toSeq(new[] { 1e-3, 3e-3 }), 32, 100, 12, 2, 96_000, 1.0, 500);
+
     /// <summary>The preset of a name, if there is one.</summary>
     public static Option<NmtPreset> Named(string name) => name.ToLowerInvariant() switch
     {
-        "smoke" => Some(Smoke), "default" => Some(Default), _ => None
+        "smoke" => Some(Smoke), "default" => Some(Default), "full" => Some(Full), _ => None
     };
 }
