@@ -10,10 +10,6 @@ namespace Lab.Tests;
 
 public class NmtProperties
 {
-    static NmtPair[] RandomPairs(Random rng, int n, int v) => Enumerable.Range(0, n).Select(_ =>
-        new NmtPair(Enumerable.Range(0, 1 + rng.Next(7)).Select(_ => 4 + rng.Next(v - 4)).ToArray(),
-                    Enumerable.Range(0, 1 + rng.Next(6)).Select(_ => 4 + rng.Next(v - 4)).ToArray())).ToArray();
-
     static Seq2SeqLstm Model(int seed, int width, int layers, int v)
     {
         manual_seed(seed);
@@ -31,7 +27,7 @@ public class NmtProperties
         var rng = new Random(seed.Get);
         int v = 12 + seed.Get % 20, w = 3 + seed.Get % 9;
         using var m = Model(seed.Get, w, twoLayers ? 2 : 1, v);
-        var pairs = RandomPairs(rng, 1 + seed.Get % 4, v);
+        var pairs = NmtTestData.RandomPairs(rng, 1 + seed.Get % 4, v);
         var t = NmtBatches.Tensors(pairs, CPU);
         float[] expected;
         using (no_grad()) using (var logits = m.call(t[0], t[1])) expected = logits.data<float>().ToArray();
@@ -50,7 +46,7 @@ public class NmtProperties
         var rng = new Random(seed.Get);
         int v = 12 + seed.Get % 20, w = 3 + seed.Get % 9, layers = twoLayers ? 2 : 1, maxLen = 6;
         using var m = Model(seed.Get, w, layers, v);
-        var pairs = RandomPairs(rng, 1 + seed.Get % 4, v);
+        var pairs = NmtTestData.RandomPairs(rng, 1 + seed.Get % 4, v);
         using var enc = OrtSessions.Open(NmtOnnx.EncoderGraph(m, new Dictionary<string, string>()).ToByteArray(), 1);
         using var step = OrtSessions.Open(NmtOnnx.Step(m, new Dictionary<string, string>()).ToByteArray(), 1);
         var onnx = NmtOrtEval.Greedy(enc, step, pairs, 8, maxLen);

@@ -10,10 +10,6 @@ namespace Lab.Tests;
 
 public class TransformerProperties
 {
-    static NmtPair[] RandomPairs(Random rng, int n, int v) => Enumerable.Range(0, n).Select(_ =>
-        new NmtPair(Enumerable.Range(0, 1 + rng.Next(7)).Select(_ => 4 + rng.Next(v - 4)).ToArray(),
-                    Enumerable.Range(0, 1 + rng.Next(6)).Select(_ => 4 + rng.Next(v - 4)).ToArray())).ToArray();
-
     static Seq2SeqTransformer Model(int seed, int width, int layers, int v)
     {
         manual_seed(seed);
@@ -29,7 +25,7 @@ public class TransformerProperties
         var rng = new Random(seed.Get);
         int v = 12 + seed.Get % 20, w = 8 * (1 + seed.Get % 3);
         using var m = Model(seed.Get, w, twoLayers ? 2 : 1, v);
-        var pairs = RandomPairs(rng, 1 + seed.Get % 4, v);
+        var pairs = NmtTestData.RandomPairs(rng, 1 + seed.Get % 4, v);
         var t = NmtBatches.Tensors(pairs, CPU);
         float[] expected;
         using (no_grad()) using (var logits = m.call(t[0], t[1])) expected = logits.data<float>().ToArray();
@@ -47,7 +43,7 @@ public class TransformerProperties
         var rng = new Random(seed.Get);
         int v = 12 + seed.Get % 20, w = 16, maxLen = 6;
         using var m = Model(seed.Get, w, 1, v);
-        var pairs = RandomPairs(rng, 1 + seed.Get % 4, v);
+        var pairs = NmtTestData.RandomPairs(rng, 1 + seed.Get % 4, v);
         using var enc = OrtSessions.Open(TransformerOnnx.EncoderGraph(m, new Dictionary<string, string>()).ToByteArray(), 1);
         using var step = OrtSessions.Open(TransformerOnnx.Step(m, new Dictionary<string, string>()).ToByteArray(), 1);
         var onnx = NmtOrtEval.GreedyTransformer(enc, step, pairs, 8, maxLen);

@@ -45,80 +45,76 @@ public static class NmtOrtEval
         return new Result(sum / n, n, clock.Elapsed.TotalSeconds, times.ToArray());
     }
 
-    /// <summary>Greedy translations (ids without &lt;s&gt;/&lt;/s&gt;) of the sources, at most maxLen pieces each.</summary>
-    public static List<int[]> Greedy(InferenceSession encoder, InferenceSession step, IReadOnlyList<NmtPair> pairs, int batch, int maxLen)
+    /// <summary>Greedy decoding over batches: <paramref name="decode"/> gets each batch's left-padded source (as an ORT
+    /// value), its batch size and a step function's bookkeeping, and returns the batch's outputs.</summary>
+    static List<int[]> Batched(IReadOnlyList<NmtPair> pairs, int batch, Func<OrtValue, int, List<int>[]> decode)
     {
         var results = new List<int[]>();
-        using var run = new RunOptions();
         foreach (var chunk in Chunking.Chunks(Enumerable.Range(0, pairs.Count).ToArray(), batch))
         {
-            var batchPairs = chunk.Select(i => pairs[i]).ToArray();
-            var (src, s, _, _, _) = NmtBatches.Make(batchPairs);
-            int b = batchPairs.Length;
-            using var srcValue = OrtValue.CreateTensorValueFromMemory(src, [s, b]);
-            using var encOut = encoder.Run(run, ["src"], [srcValue], ["enc", "h", "c"]);
-            var enc = encOut[0]; var h = encOut[1].GetTensorDataAsSpan<float>().ToArray(); var c = encOut[2].GetTensorDataAsSpan<float>().ToArray();
-            var stateShape = encOut[1].GetTensorTypeAndShape().Shape;
-            var tokens = Enumerable.Repeat((long)NmtVocabulary.Bos, b).ToArray();
-            var outputs = Enumerable.Range(0, b).Select(_ => new List<int>()).ToArray();
-            var done = new bool[b];
-            for (int stepIndex = 0; stepIndex < maxLen + 1 && !done.All(x => x); stepIndex++)
-            {
-                using var tok = OrtValue.CreateTensorValueFromMemory(tokens, [1, b]);
-                using var hv = OrtValue.CreateTensorValueFromMemory(h, stateShape);
-                using var cv = OrtValue.CreateTensorValueFromMemory(c, stateShape);
-                using var o = step.Run(run, ["enc", "src", "token", "h", "c"], [enc, srcValue, tok, hv, cv], ["logits", "h_out", "c_out"]);
-                var logits = o[0].GetTensorDataAsSpan<float>();
-                int v = logits.Length / b;
-                for (int j = 0; j < b; j++)
-                {
-                    var z = logits.Slice(j * v, v);
-                    int best = 0;
-                    for (int k = 1; k < v; k++) if (z[k] > z[best]) best = k;
-                    tokens[j] = best;
-                    if (!done[j]) { if (best == NmtVocabulary.Eos) done[j] = true; else outputs[j].Add(best); }
-                }
-                h = o[1].GetTensorDataAsSpan<float>().ToArray(); c = o[2].GetTensorDataAsSpan<float>().ToArray();
-            }
-            results.AddRange(outputs.Select(x => x.ToArray()));
+            var (src, s, _, _, _) = NmtBatches.Make(chunk.Select(i => pairs[i]).ToArray());
+            using var srcValue = OrtValue.CreateTensorValueFromMemory(src, [s, chunk.Length]);
+            results.AddRange(decode(srcValue, chunk.Length).Select(x => x.ToArray()));
         }
         return results;
     }
 
+    /// <summary>Takes the arg-max of each row of logits [B, V] as the next token; a row is done at &lt;/s&gt;.</summary>
+    static void Advance(ReadOnlySpan<float> logits, long[] next, List<int>[] outputs, bool[] done)
+    {
+        int b = next.Length, v = logits.Length / b;
+        for (int j = 0; j < b; j++)
+        {
+            var z = logits.Slice(j * v, v);
+            int best = 0;
+            for (int k = 1; k < v; k++) if (z[k] > z[best]) best = k;
+            next[j] = best;
+            if (!done[j]) { if (best == NmtVocabulary.Eos) done[j] = true; else outputs[j].Add(best); }
+        }
+    }
+
+    /// <summary>Greedy translations (ids without &lt;s&gt;/&lt;/s&gt;) with an LSTM's encoder and step graphs, at most maxLen pieces each.</summary>
+    public static List<int[]> Greedy(InferenceSession encoder, InferenceSession step, IReadOnlyList<NmtPair> pairs, int batch, int maxLen)
+        => Batched(pairs, batch, (srcValue, b) =>
+        {
+            using var run = new RunOptions();
+            using var encOut = encoder.Run(run, ["src"], [srcValue], ["enc", "h", "c"]);
+            var h = encOut[1].GetTensorDataAsSpan<float>().ToArray(); var c = encOut[2].GetTensorDataAsSpan<float>().ToArray();
+            var stateShape = encOut[1].GetTensorTypeAndShape().Shape;
+            var tokens = Enumerable.Repeat((long)NmtVocabulary.Bos, b).ToArray();
+            var outputs = Enumerable.Range(0, b).Select(_ => new List<int>()).ToArray();
+            var done = new bool[b];
+            for (int t = 0; t < maxLen + 1 && !done.All(x => x); t++)
+            {
+                using var tok = OrtValue.CreateTensorValueFromMemory(tokens, [1, b]);
+                using var hv = OrtValue.CreateTensorValueFromMemory(h, stateShape);
+                using var cv = OrtValue.CreateTensorValueFromMemory(c, stateShape);
+                using var o = step.Run(run, ["enc", "src", "token", "h", "c"], [encOut[0], srcValue, tok, hv, cv], ["logits", "h_out", "c_out"]);
+                Advance(o[0].GetTensorDataAsSpan<float>(), tokens, outputs, done);
+                h = o[1].GetTensorDataAsSpan<float>().ToArray(); c = o[2].GetTensorDataAsSpan<float>().ToArray();
+            }
+            return outputs;
+        });
+
     /// <summary>Greedy translations with a Transformer's encoder and step graphs (the step re-reads the whole prefix).</summary>
     public static List<int[]> GreedyTransformer(InferenceSession encoder, InferenceSession step, IReadOnlyList<NmtPair> pairs, int batch, int maxLen)
-    {
-        var results = new List<int[]>();
-        using var run = new RunOptions();
-        foreach (var chunk in Chunking.Chunks(Enumerable.Range(0, pairs.Count).ToArray(), batch))
+        => Batched(pairs, batch, (srcValue, b) =>
         {
-            var batchPairs = chunk.Select(i => pairs[i]).ToArray();
-            var (src, s, _, _, _) = NmtBatches.Make(batchPairs);
-            int b = batchPairs.Length;
-            using var srcValue = OrtValue.CreateTensorValueFromMemory(src, [s, b]);
+            using var run = new RunOptions();
             using var encOut = encoder.Run(run, ["src"], [srcValue], ["memory"]);
             var prefix = new List<long>(Enumerable.Repeat((long)NmtVocabulary.Bos, b));   // time-major [t, B]
+            var next = new long[b];
             var outputs = Enumerable.Range(0, b).Select(_ => new List<int>()).ToArray();
             var done = new bool[b];
             for (int t = 1; t <= maxLen + 1 && !done.All(x => x); t++)
             {
                 using var pv = OrtValue.CreateTensorValueFromMemory(prefix.ToArray(), [t, b]);
                 using var o = step.Run(run, ["memory", "src", "prefix"], [encOut[0], srcValue, pv], ["logits"]);
-                var logits = o[0].GetTensorDataAsSpan<float>();
-                int v = logits.Length / b;
-                for (int j = 0; j < b; j++)
-                {
-                    var z = logits.Slice(j * v, v);
-                    int best = 0;
-                    for (int k = 1; k < v; k++) if (z[k] > z[best]) best = k;
-                    prefix.Add(best);
-                    if (!done[j]) { if (best == NmtVocabulary.Eos) done[j] = true; else outputs[j].Add(best); }
-                }
+                Advance(o[0].GetTensorDataAsSpan<float>(), next, outputs, done);
+                prefix.AddRange(next);
             }
-            results.AddRange(outputs.Select(x => x.ToArray()));
-        }
-        return results;
-    }
+            return outputs;
+        });
 
     /// <summary>Corpus BLEU of greedy translations of the pairs against the raw reference sentences.</summary>
     public static double Bleu(InferenceSession encoder, InferenceSession step, NmtData data, IReadOnlyList<NmtPair> pairs, IReadOnlyList<string> references, int batch, int maxLen, bool transformer = false)
