@@ -189,6 +189,5 @@ public sealed class NmtRunner : IDomainRunner
     }
 
     /// <inheritdoc />
-    public Task<Either<Problem, int>> Bench(RunOptions o, Reporter report)
-        => Task.FromResult<Either<Problem, int>>(new Problem("there is no translation benchmark yet", "use `pipeline bench --domain lm` or `--domain image`"));
+    public Task<Either<Problem, int>> Bench(RunOptions o, Reporter report) => Task.FromResult(NmtBench.Run(o, report));
 }
