@@ -7,8 +7,9 @@ namespace Lab.Fit;
 /// Broken power law with one break (Caballero et al. 2022, "Broken Neural Scaling Laws"):
 /// eps = a + b·m^(−c0)·(1 + (m/d)^(1/f))^(−c1·f). Below the break d the slope is −c0, above it −(c0 + c1); f sets how
 /// sharp the break is. With c0 ≈ 0 it describes the small-data plateau before the power law. Fitted on log error with
-/// a ≥ 0 below the smallest error, c0 ≥ 0, c0 + c1 &gt; 0 checked, the break within two e-folds of the data, and
-/// many starts polished by Levenberg–Marquardt.
+/// a ≥ 0 below the smallest error, both slopes non-positive (c0 ≥ 0 and c0 + c1 ≥ 0, so the fitted curve never rises:
+/// its log-log slope moves between −c0 and −(c0 + c1)), the break within two e-folds of the data, and many starts
+/// polished by Levenberg–Marquardt.
 /// </summary>
 public sealed class BrokenPowerLaw : ICurveFamily
 {
@@ -51,12 +52,13 @@ public sealed class BrokenPowerLaw : ICurveFamily
         return null;
     }
 
-    // internal q = (a, B, c0, c1, D, F): ln eps = ln(a + exp(B − c0·u − c1·f·softplus((u − D)/f))), f = e^F, u = ln m − centre
+    // internal q = (a, B, c0, S, D, F) with S = c0 + c1 (the slope after the break, kept ≥ 0):
+    // ln eps = ln(a + exp(B − c0·u − (S − c0)·f·softplus((u − D)/f))), f = e^F, u = ln m − centre
     static double Model(double[] q, double u, out double t, out double s)
     {
         double f = Math.Exp(q[5]);
         s = (u - q[4]) / f;
-        t = Math.Exp(q[1] - q[2] * u - q[3] * f * Softplus(s));
+        t = Math.Exp(q[1] - q[2] * u - (q[3] - q[2]) * f * Softplus(s));
         return Math.Log(q[0] + t);
     }
 
@@ -69,7 +71,7 @@ public sealed class BrokenPowerLaw : ICurveFamily
         var y = points.Select(p => Math.Log(p.Error)).ToArray();
         double minErr = points.Min(p => p.Error), aMax = minErr * (1 - 1e-9);
         double uLo = u.Min(), uHi = u.Max();
-        var lower = Vector<double>.Build.DenseOfArray([0, -200, 0, -10, uLo - 2, Math.Log(0.05)]);
+        var lower = Vector<double>.Build.DenseOfArray([0, -200, 0, 0, uLo - 2, Math.Log(0.05)]);
         var upper = Vector<double>.Build.DenseOfArray([aMax, 200, 10, 10, uHi + 2, Math.Log(20)]);
 
         double Sse(double[] q)
@@ -80,7 +82,7 @@ public sealed class BrokenPowerLaw : ICurveFamily
         }
         double[] WithB(double a, double c0, double c1, double d, double logF)
         {
-            var q = new[] { a, 0, c0, c1, d, logF };
+            var q = new[] { a, 0, c0, Math.Max(0, c0 + c1), d, logF };
             double acc = 0;
             for (int i = 0; i < u.Length; i++)
             {
@@ -94,8 +96,8 @@ public sealed class BrokenPowerLaw : ICurveFamily
         // a warm start (bootstrap refits) is polished alone; otherwise a coarse grid supplies the starts
         if (start is not null && start.Length == 6 && start.All(double.IsFinite) && start[0] >= 0 && start[0] < aMax && start[1] > 0 && start[4] > 0 && start[5] > 0)
         {
-            var q = new[] { start[0], Math.Log(start[1]) - start[2] * centre, start[2], start[3], Math.Log(start[4]) - centre, Math.Log(start[5]) };
-            if (q[4] >= uLo - 2 && q[4] <= uHi + 2 && q[5] >= Math.Log(0.05) && q[5] <= Math.Log(20)) starts.Add((Sse(q), q));
+            var q = new[] { start[0], Math.Log(start[1]) - start[2] * centre, start[2], start[2] + start[3], Math.Log(start[4]) - centre, Math.Log(start[5]) };
+            if (q[3] >= 0 && q[4] >= uLo - 2 && q[4] <= uHi + 2 && q[5] >= Math.Log(0.05) && q[5] <= Math.Log(20)) starts.Add((Sse(q), q));
         }
         if (starts.Count == 0)
             foreach (var aFrac in new[] { 0.0, 0.5, 0.9 })
@@ -127,7 +129,7 @@ public sealed class BrokenPowerLaw : ICurveFamily
             if (sse < bestSse) { bestSse = sse; best = q; }
         }
         if (best is null) return null;
-        return [best[0], Math.Exp(best[1] + best[2] * centre), best[2], best[3], Math.Exp(best[4] + centre), Math.Exp(best[5])];
+        return [best[0], Math.Exp(best[1] + best[2] * centre), best[2], best[3] - best[2], Math.Exp(best[4] + centre), Math.Exp(best[5])];
     }
 
     static Matrix<double> Jacobian(double[] q, Vector<double> x)
@@ -138,13 +140,13 @@ public sealed class BrokenPowerLaw : ICurveFamily
         {
             double u = x[i];
             Model(q, u, out var t, out var s);
-            double yv = q[0] + t, w = t / yv, sp = Softplus(s), sg = Sigmoid(s);
+            double yv = q[0] + t, w = t / yv, sp = Softplus(s), sg = Sigmoid(s), c1 = q[3] - q[2];
             jac[i, 0] = 1 / yv;
             jac[i, 1] = w;
-            jac[i, 2] = -u * w;
+            jac[i, 2] = (-u + f * sp) * w;
             jac[i, 3] = -f * sp * w;
-            jac[i, 4] = q[3] * sg * w;
-            jac[i, 5] = -q[3] * (sp - s * sg) * f * w;
+            jac[i, 4] = c1 * sg * w;
+            jac[i, 5] = -c1 * (sp - s * sg) * f * w;
         }
         return jac;
     }
