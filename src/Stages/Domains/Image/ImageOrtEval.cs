@@ -19,7 +19,8 @@ public static class ImageOrtEval
     public static float[] Logits(InferenceSession session, float[] pixels, int b, int c, int h, int w)
     {
         using var input = OrtValue.CreateTensorValueFromMemory(pixels, [b, c, h, w]);
-        using var outputs = session.Run(new RunOptions(), ["images"], [input], ["logits"]);
+        using var run = new RunOptions();   // held until the run ends: an inline instance can be finalised mid-call
+        using var outputs = session.Run(run, ["images"], [input], ["logits"]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 

@@ -19,7 +19,8 @@ public static class LmOrtEval
     public static float[] Logits(InferenceSession session, long[] x, int t, int b)
     {
         using var input = OrtValue.CreateTensorValueFromMemory(x, [t, b]);
-        using var outputs = session.Run(new RunOptions(), ["tokens"], [input], ["logits"]);
+        using var run = new RunOptions();   // held until the run ends: an inline instance can be finalised mid-call
+        using var outputs = session.Run(run, ["tokens"], [input], ["logits"]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 

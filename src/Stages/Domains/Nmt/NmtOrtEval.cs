@@ -18,7 +18,8 @@ public static class NmtOrtEval
         var (src, s, tin, _, t) = NmtBatches.Make(pairs);
         using var a = OrtValue.CreateTensorValueFromMemory(src, [s, pairs.Count]);
         using var b = OrtValue.CreateTensorValueFromMemory(tin, [t, pairs.Count]);
-        using var outputs = scoring.Run(new RunOptions(), ["src", "tgt_in"], [a, b], ["logits"]);
+        using var run = new RunOptions();   // held until the run ends: an inline instance can be finalised mid-call
+        using var outputs = scoring.Run(run, ["src", "tgt_in"], [a, b], ["logits"]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
