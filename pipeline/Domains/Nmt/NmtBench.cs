@@ -44,12 +44,7 @@ public static class NmtBench
             double torchRate = eval.Length * (len + 1) / sw2.Elapsed.TotalSeconds;
             model.eval();
             var meta = new Dictionary<string, string> { ["domain"] = "nmt" };
-            var (scoring, encoder, step) = model switch
-            {
-                Seq2SeqLstm l => (NmtOnnx.Scoring(l, meta).ToByteArray(), NmtOnnx.EncoderGraph(l, meta).ToByteArray(), NmtOnnx.Step(l, meta).ToByteArray()),
-                Seq2SeqTransformer t => (TransformerOnnx.Scoring(t, meta).ToByteArray(), TransformerOnnx.EncoderGraph(t, meta).ToByteArray(), TransformerOnnx.Step(t, meta).ToByteArray()),
-                _ => throw new InvalidOperationException()
-            };
+            var (scoring, encoder, step) = NmtExport.Graphs(model, meta);
             using var s1 = OrtSessions.Open(scoring, threads); using var s2 = OrtSessions.Open(encoder, threads); using var s3 = OrtSessions.Open(step, threads);
             NmtOrtEval.CrossEntropy(s1, eval[..8], 8);   // warm-up: the first run also optimises the graph
             var ort = NmtOrtEval.CrossEntropy(s1, eval, 64);

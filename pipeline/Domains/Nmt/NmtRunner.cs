@@ -95,12 +95,7 @@ public sealed class NmtRunner : IDomainRunner
                 if (outcome.Status != "ok") return row;
                 net.to(CPU);
                 var meta = Metadata(plan, p, data, model);
-                var (scoring, encoder, step) = net switch
-                {
-                    Seq2SeqLstm l => (NmtOnnx.Scoring(l, meta).ToByteArray(), NmtOnnx.EncoderGraph(l, meta).ToByteArray(), NmtOnnx.Step(l, meta).ToByteArray()),
-                    Seq2SeqTransformer t => (TransformerOnnx.Scoring(t, meta).ToByteArray(), TransformerOnnx.EncoderGraph(t, meta).ToByteArray(), TransformerOnnx.Step(t, meta).ToByteArray()),
-                    _ => throw new InvalidOperationException($"no exporter for {net.GetType().Name}")
-                };
+                var (scoring, encoder, step) = NmtExport.Graphs(net, meta);
                 var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
                 AtomicFile.WriteAllBytes(Path.Combine(files.Dir, Path.ChangeExtension(onnxRel, ".encoder.onnx")), encoder);
                 AtomicFile.WriteAllBytes(Path.Combine(files.Dir, Path.ChangeExtension(onnxRel, ".step.onnx")), step);
