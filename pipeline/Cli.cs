@@ -6,7 +6,7 @@ using Opt = System.CommandLine;
 
 namespace Lab.Pipeline;
 
-/// <summary>The command line: `pipeline run`, `plan`, `trial`, `gather`, `submit`, `bench`, `fit`, `fit-bench`, `reeval`. Exit codes: 0 done, 1 some trial failed, 2 bad input.</summary>
+/// <summary>The command line: `pipeline run`, `prepare`, `plan`, `trial`, `gather`, `submit`, `bench`, `fit`, `fit-bench`, `reeval`. Exit codes: 0 done, 1 some trial failed, 2 bad input.</summary>
 public static class Cli
 {
     /// <summary>Parses and runs; returns the exit code.</summary>
@@ -15,14 +15,14 @@ public static class Cli
         Reporter NewReporter(bool quiet) => new(quiet, errors, stdout);
         var domain = new System.CommandLine.Option<string>("--domain") { Description = $"domain to study ({DomainRegistry.Names})", Required = true };
         var preset = new System.CommandLine.Option<string>("--preset") { Description = "smoke | default | full", DefaultValueFactory = _ => "default" };
-        var data = new System.CommandLine.Option<string?>("--data") { Description = "a text file or folder of .txt files instead of the shipped corpus" };
+        var data = new System.CommandLine.Option<string?>("--data") { Description = "the data instead of the default: a text file or folder (lm), IDX or image folders (image), TSV or Moses pair (nmt), manifest.jsonl or a folder with train/val/test.jsonl (speech)" };
         var output = new System.CommandLine.Option<string?>("--out") { Description = "output folder (default artifacts/<domain>)" };
         var device = new System.CommandLine.Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
         var threads = new System.CommandLine.Option<int>("--threads") { Description = "torch and ONNX Runtime threads (default: all cores)", DefaultValueFactory = _ => 0 };
         var seed = new System.CommandLine.Option<long>("--seed") { Description = "seed of splits, shards, initialisation and batching", DefaultValueFactory = _ => 1 };
         var quiet = new System.CommandLine.Option<bool>("--quiet") { Description = "no progress lines" };
         var reverse = new System.CommandLine.Option<bool>("--reverse") { Description = "translation: from the second language into the first" };
-        var arch = new System.CommandLine.Option<string>("--arch") { Description = "model families to train: nmt lstm|transformer|all (default lstm); image resnet|cnn|all (default all)", DefaultValueFactory = _ => "default" };
+        var arch = new System.CommandLine.Option<string>("--arch") { Description = "model families to train: nmt lstm|transformer|all (default lstm); image resnet|cnn|all (default all); speech ds2|conv|all (default ds2)", DefaultValueFactory = _ => "default" };
 
         Command Study(string name, string description, Func<IDomainRunner, RunOptions, Reporter, Task<Either<Problem, int>>> act)
         {
@@ -125,6 +125,7 @@ public static class Cli
         var root = new RootCommand("Learning-curve laboratory: how error falls as training data grows (Hestness et al. 2017).")
         {
             Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => Lab.Pipeline.Study.StudyRunner.Run(r, o, rep)),
+            Study("prepare", "make the domain's default data where it is generated (speech: synthesise the corpus; prints its folder)", (r, o, rep) => Task.FromResult(r.Prepare(o, rep))),
             Study("bench", "throughput and model FLOP utilisation of the domain's models", (r, o, rep) => r.Bench(o, rep)),
             plan, trial, gather, submit,
             fit,

@@ -7,7 +7,7 @@ namespace Lab.Pipeline.Domains;
 /// <summary>The domains the pipeline knows.</summary>
 public static class DomainRegistry
 {
-    static readonly Seq<IDomainRunner> All = Seq<IDomainRunner>(new Lm.LmRunner(), new Image.ImageRunner(), new Nmt.NmtRunner());
+    static readonly Seq<IDomainRunner> All = Seq<IDomainRunner>(new Lm.LmRunner(), new Image.ImageRunner(), new Nmt.NmtRunner(), new Speech.SpeechRunner());
 
     /// <summary>Names, for help texts.</summary>
     public static string Names => string.Join(", ", All.Map(d => d.Name));

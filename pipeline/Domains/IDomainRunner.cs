@@ -25,6 +25,13 @@ public interface IDomainRunner
     Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag);
     /// <summary>Rebuilds an archived model's evaluation set from its metadata and measures it with the given session.</summary>
     Either<Problem, Reeval.ReevalMeasurement> Reevaluate(Reeval.ReevalRequest request, Microsoft.ML.OnnxRuntime.InferenceSession session);
+    /// <summary>Makes the domain's default data when it is generated rather than shipped (`pipeline prepare`); the
+    /// shipped-data domains have nothing to do.</summary>
+    Either<Problem, int> Prepare(RunOptions options, Reporter report)
+    {
+        report.Line($"{Name}: nothing to prepare; the default data is shipped in {DefaultData}");
+        return 0;
+    }
     /// <summary>Prints the benchmark figures.</summary>
     Task<Either<Problem, int>> Bench(RunOptions options, Reporter report);
 }

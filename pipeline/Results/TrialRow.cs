@@ -5,7 +5,7 @@ namespace Lab.Pipeline.Results;
 
 /// <summary>One trained model: what it was, how training went, and its metrics from ONNX Runtime and TorchSharp.
 /// A row of trials.parquet (and of trials/&lt;id&gt;.parquet, the per-trial file that makes runs resumable). Every domain
-/// writes this one schema; a metric a domain does not measure is NaN (perplexity for images, top-k for text).</summary>
+/// writes this one schema; a metric a domain does not measure is NaN (perplexity for images, top-k for text, CER/WER outside speech).</summary>
 public sealed record TrialRow
 {
     [JsonPropertyName("trial_id")] public string TrialId { get; init; } = "";
@@ -40,6 +40,12 @@ public sealed record TrialRow
     [JsonPropertyName("test_top5_error")] public double TestTop5Error { get; init; } = double.NaN;
     [JsonPropertyName("val_bleu")] public double ValBleu { get; init; } = double.NaN;
     [JsonPropertyName("test_bleu")] public double TestBleu { get; init; } = double.NaN;
+    [JsonPropertyName("val_ctc_loss")] public double ValCtcLoss { get; init; } = double.NaN;
+    [JsonPropertyName("test_ctc_loss")] public double TestCtcLoss { get; init; } = double.NaN;
+    [JsonPropertyName("val_cer")] public double ValCer { get; init; } = double.NaN;
+    [JsonPropertyName("test_cer")] public double TestCer { get; init; } = double.NaN;
+    [JsonPropertyName("val_wer")] public double ValWer { get; init; } = double.NaN;
+    [JsonPropertyName("test_wer")] public double TestWer { get; init; } = double.NaN;
     [JsonPropertyName("ort_eval_units_per_second")] public double OrtEvalUnitsPerSecond { get; init; }
     [JsonPropertyName("onnx_path")] public string OnnxPath { get; init; } = "";
     [JsonPropertyName("onnx_sha256")] public string OnnxSha256 { get; init; } = "";
@@ -54,6 +60,7 @@ public sealed record TrialRow
         "val_top5_error" => ValTop5Error, "test_top5_error" => TestTop5Error,
         "val_perplexity" => ValPerplexity, "test_perplexity" => TestPerplexity,
         "val_bleu" => ValBleu, "test_bleu" => TestBleu,
+        "val_ctc_loss" => ValCtcLoss, "test_ctc_loss" => TestCtcLoss, "val_cer" => ValCer, "test_cer" => TestCer, "val_wer" => ValWer, "test_wer" => TestWer,
         _ => throw new ArgumentException($"no metric column '{name}'")
     };
 

@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text.Json;
+using Google.Protobuf;
+using Lab.Pipeline.Io;
+using Lab.Pipeline.Reeval;
+using Lab.Pipeline.Results;
+using Lab.Pipeline.Study;
+using Lab.Stages.Core;
+using Lab.Stages.Domains.Speech;
+using Lab.Stages.Evaluate;
+using Lab.Stages.Subset;
+using Lab.Stages.Train;
+using LanguageExt;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+using static LanguageExt.Prelude;
+using static TorchSharp.torch;
+
+namespace Lab.Pipeline.Domains.Speech;
+
+/// <summary>
+/// Speech recognition: the plan synthesises the default corpus when no --data is given (<see cref="CorpusGenerator"/>),
+/// reads the manifests and audio once into normalised log-mel features and cuts doubling shards in frames (10 ms of
+/// audio); a trial trains one CTC recogniser (Deep-Speech-2-like or convolution-only), exports it to ONNX and measures
+/// CTC loss per character, character and word error rate of greedy decoding with ONNX Runtime.
+/// </summary>
+public sealed class SpeechRunner : IDomainRunner
+{
+    /// <inheritdoc />
+    public string Name => "speech";
+    /// <inheritdoc />
+    public string DefaultData => CorpusGenerator.Root;
+    /// <inheritdoc />
+    public string SizeUnit => "frames";
+
+    static Either<Problem, SpeechPreset> Preset(string name)
+        => SpeechPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
+
+    static readonly (string Metric, string Test)[] Metrics = [("val_cer", "test_cer"), ("val_wer", "test_wer"), ("val_ctc_loss", "test_ctc_loss")];
+
+    /// <inheritdoc />
+    public IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
+    {
+        var archs = plan.Select(p => JsonSerializer.Deserialize<SpeechModelSpec>(p.ModelSpec)!.Arch).Distinct().Order().ToList();
+        double Guess(string m) => m == "val_ctc_loss" ? Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 2) : 1.0;
+        return Metrics.SelectMany(m => TrialKit.PerArchitecture("speech", m.Metric, m.Test, Guess(m.Metric), archs)).ToList();
+    }
+
+    static int Threads(int t) => t > 0 ? t : Environment.ProcessorCount;
+
+    /// <summary>The data folder or manifest of a run: --data, or the synthesised corpus of the preset and seed (made now when missing).</summary>
+    public static Either<Problem, string> DataPath(RunOptions o, SpeechPreset p, Reporter report)
+        => o.Data is not null ? Right<Problem, string>(Path.GetFullPath(o.Data))
+            : CorpusGenerator.Ensure(p.Corpus with { Seed = o.Seed }, null, Threads(o.Threads), report).Map(c => c.Dir);
+
+    /// <summary>Synthesises the default corpus of the preset and seed (or finds it made), and prints where it is.</summary>
+    public Either<Problem, int> Prepare(RunOptions o, Reporter report)
+        => from p in Preset(o.Preset)
+           from c in CorpusGenerator.Ensure(p.Corpus with { Seed = o.Seed }, null, Threads(o.Threads), report)
+           select Done(c, report);
+
+    static int Done(CorpusGenerator.Outcome c, Reporter report) { report.Plain(c.Dir); return 0; }
+
+    /// <inheritdoc />
+    public Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
+        => from p0 in Preset(o.Preset)
+           from models in TrialKit.Architectures(p0.Models, m => m.Arch, o.Arch, "ds2")
+           let p = p0 with { Models = models }
+           from _ in Devices.Choose(o.Device)
+           from dataPath in DataPath(o, p, report)
+           from data in Load(dataPath, p.ValShare, o.Seed, Threads(o.Threads), report)
+           from shards in Shards.Doubling(data.Train.Items.Select(u => u.Frames).ToList(), p.ShardBase, p.ShardCount)
+               .MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
+           select PlanRows(o, p, data, shards, dataPath, files, report);
+
+    static Either<Problem, SpeechData> Load(string dataPath, double valShare, long seed, int threads, Reporter report)
+        => from layout in SpeechFiles.Locate(dataPath)
+           from splits in SpeechFiles.Splits(layout, valShare, seed)
+           from data in report.Step($"computing log-mel features of {splits.Train.Length + splits.Val.Length + splits.Test.Length:N0} utterances",
+               _ => SpeechFiles.Prepare(splits.Train, splits.Val, splits.Test, seed, threads))
+           select data;
+
+    List<PlanRow> PlanRows(RunOptions o, SpeechPreset p, SpeechData data, Seq<Shard> shards, string dataPath, StudyFiles files, Reporter report)
+    {
+        static string Hours(long frames) => $"{frames / 360_000.0:F2} h";
+        report.Line($"speech: {data.Train.Count:N0} training utterances ({Hours(data.Train.Frames)}), validation {data.Val.Count:N0} ({Hours(data.Val.Frames)}), " +
+                    $"test {data.Test.Count:N0}; alphabet of {data.Vocab.Chars.Length} characters + blank; data {data.Fingerprint}");
+        report.Line($"shards (frames of 10 ms): {string.Join(", ", shards.Map(s => $"{s.Size:N0} ({s.Examples:N0} utt.)"))}");
+        SpeechDataFile.Write(files.Prepared(Name), data);
+        return (from shard in shards
+                from model in p.Models
+                from lr in p.LearningRates
+                select TrialKit.PlanRow(Name, p.Name, o, dataPath, data.Fingerprint, shard, model.Name, JsonSerializer.Serialize(model), lr, p.Hyper, data.Vocab.Size)).ToList();
+    }
+
+    readonly PreparedData<SpeechData> prepared = new("speech", SpeechDataFile.Read, d => d.Fingerprint);
+
+    /// <inheritdoc />
+    public Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag)
+        => from p in Preset(row.Preset)
+           from data in prepared.For(files, row)
+           from device in Devices.Choose(row.Device)
+           select RunTrial(row, p, data, JsonSerializer.Deserialize<SpeechModelSpec>(row.ModelSpec)!, device, threads, files, report, tag);
+
+    TrialRow RunTrial(PlanRow plan, SpeechPreset p, SpeechData data, SpeechModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
+    {
+        var shard = TrialKit.Shard(plan, p.ShardBase);
+        var row = TrialKit.Guard(TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Depth, device), row =>
+        {
+            var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
+            var (net, outcome) = report.Step($"{tag} training {model.Name} on shard {shard.Index} ({shard.Examples:N0} utterances)",
+                status => SpeechTraining.Run(data, shard, model, p, settings, device,
+                    (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation CTC loss {val:F4} nats/char")));
+            using (net)
+            {
+                row = TrialKit.Trained(row, outcome, net.parameters().Sum(t => t.numel()));
+                if (outcome.Status != "ok") return row;
+                net.to(CPU);
+                var bytes = SpeechOnnx.Export(net, Metadata(plan, p, data, model)).ToByteArray();
+                var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
+                AtomicFile.WriteAllBytes(Path.Combine(files.Dir, onnxRel), bytes);
+                using var session = OrtSessions.Open(bytes, threads);
+                var val = SpeechOrtEval.Evaluate(session, data.Val, data.Vocab, p.EvalBatch);
+                var test = SpeechOrtEval.Evaluate(session, data.Test, data.Vocab, p.EvalBatch);
+                return row with
+                {
+                    ValCtcLoss = val.CtcPerChar, TestCtcLoss = test.CtcPerChar, ValCer = val.Cer, TestCer = test.Cer, ValWer = val.Wer, TestWer = test.Wer,
+                    OrtTorchGap = val.CtcPerChar - outcome.BestValidation, OrtEvalUnitsPerSecond = val.FramesPerSecond,
+                    OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(bytes)
+                };
+            }
+        });
+        report.Line(row.Status == "ok"
+            ? $"{tag} shard {shard.Index} ({shard.Size / 6000.0:F1} min) {model.Name} lr {plan.LearningRate}: val CER {row.ValCer:P1}, WER {row.ValWer:P1}, CTC {row.ValCtcLoss:F3}; test CER {row.TestCer:P1}; {row.Epochs} epochs, {row.TrainSeconds:F0} s, {row.TrainUnitsPerSecond:N0} frames/s, ORT−torch {row.OrtTorchGap:E1}"
+            : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");
+        return row;
+    }
+
+    static Dictionary<string, string> Metadata(PlanRow plan, SpeechPreset p, SpeechData data, SpeechModelSpec model) => new()
+    {
+        ["lab.format_version"] = "1",
+        ["domain"] = "speech",
+        ["trial_id"] = plan.TrialId,
+        ["model"] = model.Name,
+        ["architecture"] = model.Arch,
+        ["preset"] = p.Name,
+        ["seed"] = plan.Seed.ToString(CultureInfo.InvariantCulture),
+        ["learning_rate"] = plan.LearningRate.ToString("R", CultureInfo.InvariantCulture),
+        ["shard_index"] = plan.ShardIndex.ToString(CultureInfo.InvariantCulture),
+        ["shard_frames"] = plan.ShardSize.ToString(CultureInfo.InvariantCulture),
+        ["data_fingerprint"] = data.Fingerprint,
+        ["data_source"] = Path.GetFileName(plan.DataPath.TrimEnd('/')),
+        ["data_path"] = plan.DataPath,
+        ["val_share"] = p.ValShare.ToString("R", CultureInfo.InvariantCulture),
+        ["preprocessing"] = SpeechData.Version,
+        ["alphabet"] = data.Vocab.Chars,
+        ["eval_batch"] = p.EvalBatch.ToString(CultureInfo.InvariantCulture),
+        ["decoding"] = "greedy CTC (arg-max per step, repeats merged, blanks dropped); blank = 0, class k = alphabet[k-1]",
+        ["input"] = "features: float [batch, frames, 80] log-mel (25 ms / 10 ms, HTK mel, ln) standardised per utterance and bin, zero past each length; lengths: int64 [batch] frames",
+        ["output"] = "log_probs: float [steps, batch, classes]; out_lengths: int64 [batch]"
+    };
+
+    readonly Dictionary<string, SpeechData> reevalCache = new();
+
+    /// <summary>Rebuilds the validation set from the model's metadata (data, seed, validation share, feature recipe)
+    /// and measures CER of greedy decoding with the given session.</summary>
+    public Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
+    {
+        var meta = r.Metadata;
+        foreach (var key in new[] { "preprocessing", "seed", "val_share", "data_source", "alphabet" })
+            if (!meta.ContainsKey(key)) return new Problem($"{r.ModelPath}: metadata lacks '{key}', needed to rebuild the evaluation set");
+        if (meta["preprocessing"] != SpeechData.Version)
+            return new Problem($"{r.ModelPath}: features {meta["preprocessing"]} are not this build's {SpeechData.Version}");
+        var generated = Path.Combine(Paths.RepoRoot(), CorpusGenerator.Root, meta["data_source"]);
+        var dataPath = r.DataPath ?? (Directory.Exists(generated) ? generated : meta.TryGetValue("data_path", out var dp) && Path.Exists(dp) ? dp : null);
+        if (dataPath is null)
+            return new Problem($"{r.ModelPath}: its data '{meta["data_source"]}' is not on this machine",
+                $"give it with --data, or regenerate the synthesised corpus with `pipeline prepare --domain speech --preset {meta.GetValueOrDefault("preset", "default")} --seed {meta["seed"]}`");
+        long seed = long.Parse(meta["seed"], CultureInfo.InvariantCulture);
+        double share = double.Parse(meta["val_share"], CultureInfo.InvariantCulture);
+        var cacheKey = $"{Path.GetFullPath(dataPath)}|{seed}|{share}";
+        if (!reevalCache.TryGetValue(cacheKey, out var data))
+        {
+            var loaded = Load(dataPath, share, seed, Environment.ProcessorCount, new Reporter(quiet: true));
+            if (loaded.IsLeft) return loaded.Map(_ => (ReevalMeasurement)null!).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });
+            data = loaded.Match(d => d, _ => throw new InvalidOperationException());
+            reevalCache[cacheKey] = data;
+        }
+        var vocab = new CharVocab(meta["alphabet"]);
+        var val = new SpeechSet(data.Val.Items.Select(u => u with { Labels = vocab.Encode(u.Text) }).ToArray());
+        int batch = r.Batch > 0 ? r.Batch : int.Parse(meta.GetValueOrDefault("eval_batch", "64"), CultureInfo.InvariantCulture);
+        var result = SpeechOrtEval.Evaluate(session, val, vocab, batch);
+        return new ReevalMeasurement("val_cer", result.Cer, data.Val.Frames, batch, result.BatchSeconds, dataPath, data.Fingerprint);
+    }
+
+    /// <inheritdoc />
+    public Task<Either<Problem, int>> Bench(RunOptions o, Reporter report) => Task.FromResult(SpeechBench.Run(o, report));
+}
