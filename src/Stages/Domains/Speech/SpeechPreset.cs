@@ -19,10 +19,10 @@ public sealed record SpeechPreset(
         Seq(new SpeechModelSpec("ds2", 16, 1, 4), new SpeechModelSpec("conv", 32, 1)), toSeq(new[] { 3e-3 }), 16, 64, 2, 1, 20_000, 5.0);
 
     /// <summary>The default study: 7 doubling shards (about 2 to 140 minutes of audio) × 3 GRU widths of ds2.</summary>
-    public static readonly SpeechPreset Default = new("default", new CorpusSpec(4_200, 300, 300, 0.5, 3, 8, 1), 0.05, 12_000, 7,
+    public static readonly SpeechPreset Default = new("default", new CorpusSpec(5_000, 300, 300, 0.5, 3, 8, 1), 0.05, 12_000, 7,
         Seq(new SpeechModelSpec("ds2", 32, 1), new SpeechModelSpec("ds2", 64, 1), new SpeechModelSpec("ds2", 128, 1),
             new SpeechModelSpec("conv", 64, 2), new SpeechModelSpec("conv", 128, 2), new SpeechModelSpec("conv", 256, 2)),
-        toSeq(new[] { 2e-3 }), 32, 64, 12, 2, 240_000, 5.0);
+        toSeq(new[] { 3e-3 }), 16, 64, 15, 3, 400_000, 5.0);
 
     /// <summary>Hours: 9 shards (to about 9 hours of audio), deeper models.</summary>
     public static readonly SpeechPreset Full = new("full", new CorpusSpec(16_500, 500, 500, 0.5, 3, 8, 1), 0.03, 12_000, 9,
