@@ -3,6 +3,7 @@ using Lab.Stages.Core;
 using Lab.Stages.Subset;
 using LanguageExt;
 using static LanguageExt.Prelude;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Study;
@@ -62,6 +63,41 @@ public static class TrialKit
         Parameters = parameters, Epochs = o.Epochs, BestEpoch = o.BestEpoch, TrainSeconds = o.Seconds, TrainUnitsPerSecond = o.UnitsPerSecond,
         Status = o.Status, Reason = o.Reason, ValCrossEntropyTorch = o.BestValidation
     };
+
+    /// <summary>
+    /// The body every domain's trial shares, run under <see cref="Guard"/>: trains under a progress line, records the
+    /// training, exports on the CPU, writes the model files atomically (the main graph — suffix "" — last, so its
+    /// presence means the trial's graphs are all there), opens one ONNX Runtime session per graph and lets the domain
+    /// measure. The row gets the main graph's path and SHA-256.
+    /// </summary>
+    /// <param name="train">Trains, reporting progress through the callback; returns the model and what training did.</param>
+    /// <param name="export">The model's graphs (file suffix, bytes), the main one with suffix "".</param>
+    /// <param name="evaluate">Measures with the sessions (in the order of <paramref name="export"/>) and fills the row's metrics.</param>
+    public static TrialRow TrainExportEvaluate<TNet>(PlanRow plan, TrialRow start, StudyFiles files, int threads, Reporter report, string label,
+        Func<Action<string>, (TNet Net, Lab.Stages.Train.TrainOutcome Outcome)> train,
+        Func<TNet, IReadOnlyList<(string Suffix, byte[] Bytes)>> export,
+        Func<Microsoft.ML.OnnxRuntime.InferenceSession[], Lab.Stages.Train.TrainOutcome, TrialRow, TrialRow> evaluate) where TNet : TorchSharp.torch.nn.Module
+        => Guard(start, row =>
+        {
+            var (net, outcome) = report.Step(label, train);
+            using (net)
+            {
+                row = Trained(row, outcome, row.Parameters > 0 ? row.Parameters : net.parameters().Sum(t => t.numel()));
+                if (outcome.Status != "ok") return row;
+                net.to(CPU);
+                var graphs = export(net);
+                var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
+                foreach (var (suffix, bytes) in graphs.OrderBy(g => g.Suffix.Length == 0))
+                    Io.AtomicFile.WriteAllBytes(Path.Combine(files.Dir, suffix.Length == 0 ? onnxRel : Path.ChangeExtension(onnxRel, suffix)), bytes);
+                var sessions = graphs.Select(g => Lab.Stages.Evaluate.OrtSessions.Open(g.Bytes, threads)).ToArray();
+                try
+                {
+                    var main = graphs.First(g => g.Suffix.Length == 0).Bytes;
+                    return evaluate(sessions, outcome, row) with { OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(main) };
+                }
+                finally { foreach (var s in sessions) s.Dispose(); }
+            }
+        });
 
     /// <summary>Runs a trial's body; an exception becomes status "failed" with its message (recorded, shown, never
     /// swallowed), and the row is stamped with the time it finished.</summary>

@@ -87,32 +87,23 @@ public sealed class ImageRunner : IDomainRunner
     TrialRow RunTrial(PlanRow plan, ImagePreset p, ImageData data, ImageModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
         var shard = TrialKit.Shard(plan, p.ShardBase);
-        var row = TrialKit.Guard(TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Depth, device), row =>
-        {
-            var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
-            var (net, outcome) = report.Step($"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} images)",
-                status => ImageTraining.Run(data, shard, model, p, settings, device,
-                    (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")));
-            using (net)
+        var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
+        var row = TrialKit.TrainExportEvaluate(plan, TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Depth, device), files, threads, report,
+            $"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} images)",
+            status => ImageTraining.Run(data, shard, model, p, settings, device,
+                (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")),
+            net => [("", ImageOnnx.Export(net, data.Train.Channels, data.Train.Height, data.Train.Width, Metadata(plan, p, data, model)).ToByteArray())],
+            (sessions, outcome, row) =>
             {
-                row = TrialKit.Trained(row, outcome, net.parameters().Sum(t => t.numel()));
-                if (outcome.Status != "ok") return row;
-                net.to(CPU);
-                var bytes = ImageOnnx.Export(net, data.Train.Channels, data.Train.Height, data.Train.Width, Metadata(plan, p, data, model)).ToByteArray();
-                var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
-                AtomicFile.WriteAllBytes(Path.Combine(files.Dir, onnxRel), bytes);
-                using var session = OrtSessions.Open(bytes, threads);
-                var val = ImageOrtEval.Evaluate(session, data.Val, p.EvalBatch);
-                var test = ImageOrtEval.Evaluate(session, data.Test, p.EvalBatch);
+                var val = ImageOrtEval.Evaluate(sessions[0], data.Val, p.EvalBatch);
+                var test = ImageOrtEval.Evaluate(sessions[0], data.Test, p.EvalBatch);
                 return row with
                 {
                     ValTop1Error = val.Top1Error, ValTop5Error = val.Top5Error, ValCrossEntropy = val.CrossEntropy,
                     TestTop1Error = test.Top1Error, TestTop5Error = test.Top5Error, TestCrossEntropy = test.CrossEntropy,
-                    OrtTorchGap = val.CrossEntropy - outcome.BestValidation, OrtEvalUnitsPerSecond = val.ImagesPerSecond,
-                    OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(bytes)
+                    OrtTorchGap = val.CrossEntropy - outcome.BestValidation, OrtEvalUnitsPerSecond = val.ImagesPerSecond
                 };
-            }
-        });
+            });
         report.Line(row.Status == "ok"
             ? $"{tag} shard {shard.Index} ({shard.Size:N0} img) {model.Name} lr {plan.LearningRate}: val top-1 {row.ValTop1Error:P2}, top-5 {row.ValTop5Error:P2}, CE {row.ValCrossEntropy:F4}; test top-1 {row.TestTop1Error:P2}; {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} img/s, ORT−torch {row.OrtTorchGap:E1}"
             : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");

@@ -75,31 +75,22 @@ public sealed class LmRunner : IDomainRunner
     {
         var shard = TrialKit.Shard(plan, p.ShardBase);
         var start = TrialKit.Row(plan, SizeUnitName, "lstm", model.Hidden, model.Layers, device) with { Parameters = model.Parameters(data.Vocab.Size) };
-        var row = TrialKit.Guard(start, row =>
-        {
-            var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
-            var (lm, outcome) = report.Step($"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} tokens)",
-                status => LmTraining.Run(data, shard, model, p, settings, device,
-                    (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")));
-            using (lm)
+        var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
+        var row = TrialKit.TrainExportEvaluate(plan, start, files, threads, report,
+            $"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} tokens)",
+            status => LmTraining.Run(data, shard, model, p, settings, device,
+                (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")),
+            lm => [("", LmOnnx.Export(lm, Metadata(plan, p, data, model)).ToByteArray())],
+            (sessions, outcome, row) =>
             {
-                row = TrialKit.Trained(row, outcome, row.Parameters);
-                if (outcome.Status != "ok") return row;
-                lm.to(CPU);
-                var bytes = LmOnnx.Export(lm, Metadata(plan, p, data, model)).ToByteArray();
-                var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
-                AtomicFile.WriteAllBytes(Path.Combine(files.Dir, onnxRel), bytes);
-                using var session = OrtSessions.Open(bytes, threads);
-                var val = LmOrtEval.CrossEntropy(session, data.Val, p.SeqLen, p.EvalBatch);
-                var test = LmOrtEval.CrossEntropy(session, data.Test, p.SeqLen, p.EvalBatch);
+                var val = LmOrtEval.CrossEntropy(sessions[0], data.Val, p.SeqLen, p.EvalBatch);
+                var test = LmOrtEval.CrossEntropy(sessions[0], data.Test, p.SeqLen, p.EvalBatch);
                 return row with
                 {
                     ValCrossEntropy = val.Nats, ValPerplexity = val.Perplexity, TestCrossEntropy = test.Nats, TestPerplexity = test.Perplexity,
-                    OrtTorchGap = val.Nats - outcome.BestValidation, OrtEvalUnitsPerSecond = val.TokensPerSecond,
-                    OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(bytes)
+                    OrtTorchGap = val.Nats - outcome.BestValidation, OrtEvalUnitsPerSecond = val.TokensPerSecond
                 };
-            }
-        });
+            });
         report.Line(row.Status == "ok"
             ? $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {plan.LearningRate}: val CE {row.ValCrossEntropy:F4} (ppl {row.ValPerplexity:F1}), test CE {row.TestCrossEntropy:F4}, {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"
             : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");

@@ -83,26 +83,19 @@ public sealed class NmtRunner : IDomainRunner
     TrialRow RunTrial(PlanRow plan, NmtPreset p, NmtData data, NmtModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
         var shard = TrialKit.Shard(plan, p.ShardBase);
-        var row = TrialKit.Guard(TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Layers, device), row =>
-        {
-            var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
-            var (net, outcome) = report.Step($"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} target tokens)",
-                status => NmtTraining.Run(data, shard, model, p, settings, device,
-                    (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")));
-            using (net)
+        var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
+        var row = TrialKit.TrainExportEvaluate(plan, TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Layers, device), files, threads, report,
+            $"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} target tokens)",
+            status => NmtTraining.Run(data, shard, model, p, settings, device,
+                (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")),
+            net =>
             {
-                row = TrialKit.Trained(row, outcome, net.parameters().Sum(t => t.numel()));
-                if (outcome.Status != "ok") return row;
-                net.to(CPU);
-                var meta = Metadata(plan, p, data, model);
-                var (scoring, encoder, step) = NmtExport.Graphs(net, meta);
-                var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
-                AtomicFile.WriteAllBytes(Path.Combine(files.Dir, Path.ChangeExtension(onnxRel, ".encoder.onnx")), encoder);
-                AtomicFile.WriteAllBytes(Path.Combine(files.Dir, Path.ChangeExtension(onnxRel, ".step.onnx")), step);
-                AtomicFile.WriteAllBytes(Path.Combine(files.Dir, onnxRel), scoring);
-                using var scoringSession = OrtSessions.Open(scoring, threads);
-                using var encoderSession = OrtSessions.Open(encoder, threads);
-                using var stepSession = OrtSessions.Open(step, threads);
+                var (scoring, encoder, step) = NmtExport.Graphs(net, Metadata(plan, p, data, model));
+                return [("", scoring), (".encoder.onnx", encoder), (".step.onnx", step)];
+            },
+            (sessions, outcome, row) =>
+            {
+                var (scoringSession, encoderSession, stepSession) = (sessions[0], sessions[1], sessions[2]);
                 var val = NmtOrtEval.CrossEntropy(scoringSession, data.Val, p.EvalBatch);
                 var test = NmtOrtEval.CrossEntropy(scoringSession, data.Test, p.EvalBatch);
                 int n = Math.Min(p.BleuPairs, data.Val.Length);
@@ -113,10 +106,9 @@ public sealed class NmtRunner : IDomainRunner
                 {
                     ValCrossEntropy = val.Nats, ValPerplexity = Math.Exp(val.Nats), TestCrossEntropy = test.Nats, TestPerplexity = Math.Exp(test.Nats),
                     ValBleu = valBleu, TestBleu = testBleu, OrtTorchGap = val.Nats - outcome.BestValidation,
-                    OrtEvalUnitsPerSecond = val.Tokens / Math.Max(1e-9, val.Seconds), OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(scoring)
+                    OrtEvalUnitsPerSecond = val.Tokens / Math.Max(1e-9, val.Seconds)
                 };
-            }
-        });
+            });
         report.Line(row.Status == "ok"
             ? $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {plan.LearningRate}: val CE {row.ValCrossEntropy:F4}, BLEU {row.ValBleu:F2} (test {row.TestBleu:F2}); {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"
             : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");

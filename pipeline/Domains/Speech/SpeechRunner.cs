@@ -73,11 +73,11 @@ public sealed class SpeechRunner : IDomainRunner
                .MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
            select PlanRows(o, p, data, shards, dataPath, files, report);
 
-    static Either<Problem, SpeechData> Load(string dataPath, double valShare, long seed, int threads, Reporter report)
+    static Either<Problem, SpeechData> Load(string dataPath, double valShare, long seed, int threads, Reporter report, bool trainFeatures = true)
         => from layout in SpeechFiles.Locate(dataPath)
            from splits in SpeechFiles.Splits(layout, valShare, seed)
            from data in report.Step($"computing log-mel features of {splits.Train.Length + splits.Val.Length + splits.Test.Length:N0} utterances",
-               _ => SpeechFiles.Prepare(splits.Train, splits.Val, splits.Test, seed, threads))
+               _ => SpeechFiles.Prepare(splits.Train, splits.Val, splits.Test, seed, threads, trainFeatures))
            select data;
 
     List<PlanRow> PlanRows(RunOptions o, SpeechPreset p, SpeechData data, Seq<Shard> shards, string dataPath, StudyFiles files, Reporter report)
@@ -105,31 +105,22 @@ public sealed class SpeechRunner : IDomainRunner
     TrialRow RunTrial(PlanRow plan, SpeechPreset p, SpeechData data, SpeechModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
         var shard = TrialKit.Shard(plan, p.ShardBase);
-        var row = TrialKit.Guard(TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Depth, device), row =>
-        {
-            var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
-            var (net, outcome) = report.Step($"{tag} training {model.Name} on shard {shard.Index} ({shard.Examples:N0} utterances)",
-                status => SpeechTraining.Run(data, shard, model, p, settings, device,
-                    (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation CTC loss {val:F4} nats/char")));
-            using (net)
+        var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
+        var row = TrialKit.TrainExportEvaluate(plan, TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Depth, device), files, threads, report,
+            $"{tag} training {model.Name} on shard {shard.Index} ({shard.Examples:N0} utterances)",
+            status => SpeechTraining.Run(data, shard, model, p, settings, device,
+                (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation CTC loss {val:F4} nats/char")),
+            net => [("", SpeechOnnx.Export(net, Metadata(plan, p, data, model)).ToByteArray())],
+            (sessions, outcome, row) =>
             {
-                row = TrialKit.Trained(row, outcome, net.parameters().Sum(t => t.numel()));
-                if (outcome.Status != "ok") return row;
-                net.to(CPU);
-                var bytes = SpeechOnnx.Export(net, Metadata(plan, p, data, model)).ToByteArray();
-                var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
-                AtomicFile.WriteAllBytes(Path.Combine(files.Dir, onnxRel), bytes);
-                using var session = OrtSessions.Open(bytes, threads);
-                var val = SpeechOrtEval.Evaluate(session, data.Val, data.Vocab, p.EvalBatch);
-                var test = SpeechOrtEval.Evaluate(session, data.Test, data.Vocab, p.EvalBatch);
+                var val = SpeechOrtEval.Evaluate(sessions[0], data.Val, data.Vocab, p.EvalBatch);
+                var test = SpeechOrtEval.Evaluate(sessions[0], data.Test, data.Vocab, p.EvalBatch);
                 return row with
                 {
                     ValCtcLoss = val.CtcPerChar, TestCtcLoss = test.CtcPerChar, ValCer = val.Cer, TestCer = test.Cer, ValWer = val.Wer, TestWer = test.Wer,
-                    OrtTorchGap = val.CtcPerChar - outcome.BestValidation, OrtEvalUnitsPerSecond = val.FramesPerSecond,
-                    OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(bytes)
+                    OrtTorchGap = val.CtcPerChar - outcome.BestValidation, OrtEvalUnitsPerSecond = val.FramesPerSecond
                 };
-            }
-        });
+            });
         report.Line(row.Status == "ok"
             ? $"{tag} shard {shard.Index} ({shard.Size / 6000.0:F1} min) {model.Name} lr {plan.LearningRate}: val CER {row.ValCer:P1}, WER {row.ValWer:P1}, CTC {row.ValCtcLoss:F3}; test CER {row.TestCer:P1}; {row.Epochs} epochs, {row.TrainSeconds:F0} s, {row.TrainUnitsPerSecond:N0} frames/s, ORT−torch {row.OrtTorchGap:E1}"
             : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");
@@ -181,7 +172,7 @@ public sealed class SpeechRunner : IDomainRunner
         var cacheKey = $"{Path.GetFullPath(dataPath)}|{seed}|{share}";
         if (!reevalCache.TryGetValue(cacheKey, out var data))
         {
-            var loaded = Load(dataPath, share, seed, Environment.ProcessorCount, new Reporter(quiet: true));
+            var loaded = Load(dataPath, share, seed, Environment.ProcessorCount, new Reporter(quiet: true), trainFeatures: false);
             if (loaded.IsLeft) return loaded.Map(_ => (ReevalMeasurement)null!).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });
             data = loaded.Match(d => d, _ => throw new InvalidOperationException());
             reevalCache[cacheKey] = data;
