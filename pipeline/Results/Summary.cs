@@ -17,12 +17,30 @@ public static class Summary
         return r.Status != "ok" ? $"not fitted: {r.Reason}" : $"{F(r.Value)} [{F(r.Lower)}, {F(r.Upper)}]";
     }
 
-    static IEnumerable<string[]> FitLines(IReadOnlyList<CurveSpec> specs, IReadOnlyList<FitRow> fits) => specs.Select(s => new[]
+    /// <summary>A caution for beta_p when the grid's largest model is the best at half the sizes or more: the fitted
+    /// growth of the model size is then bounded by the grid, not measured.</summary>
+    public static string GridBound(CurveSpec s, IReadOnlyList<CurveRow> curve, IReadOnlyList<TrialRow> rows)
+    {
+        var points = curve.Where(c => c.Curve == s.Name).ToList();
+        var pool = rows.Where(r => r.Status == "ok" && (s.Architecture is null || r.Architecture == s.Architecture)).ToList();
+        if (points.Count == 0 || pool.Count == 0) return "";
+        long largest = pool.Max(r => r.Parameters);
+        int wins = points.Count(p => (long)p.Params == largest);
+        return wins * 2 >= points.Count ? $" (grid-bound: the largest model wins at {wins} of {points.Count} sizes; widen the grid)" : "";
+    }
+
+    static string BetaP(IReadOnlyList<FitRow> fits, CurveSpec s, IReadOnlyList<CurveRow> curve, IReadOnlyList<TrialRow> rows)
+    {
+        var p = Param(fits, $"{s.Name}:model_size", "power", "beta");
+        return p.StartsWith("not fitted", StringComparison.Ordinal) || p == "—" ? p : p + GridBound(s, curve, rows);
+    }
+
+    static IEnumerable<string[]> FitLines(IReadOnlyList<CurveSpec> specs, IReadOnlyList<FitRow> fits, IReadOnlyList<CurveRow> curve, IReadOnlyList<TrialRow> rows) => specs.Select(s => new[]
     {
         s.Name,
         Param(fits, s.Name, "power-irreducible", "beta"),
         Param(fits, s.Name, "power-irreducible", "gamma"),
-        Param(fits, $"{s.Name}:model_size", "power", "beta"),
+        BetaP(fits, s, curve, rows),
         fits.FirstOrDefault(f => f.Chosen && f.Curve == s.Name)?.Family ?? "—",
         F(s.BestGuess)
     });
@@ -37,7 +55,7 @@ public static class Summary
             ["curve", "shard", "m", "best model", "params", "lr", "validation", "test", "trials"],
             curve.Select(c => new[] { c.Curve, c.ShardIndex.ToString(), c.M.ToString("N0"), c.Model, c.Params.ToString("N0"), c.LearningRate.ToString("G3"),
                 F(c.Error), F(c.TestError), c.TrialsInShard.ToString() }));
-        report.Table("Fits (95% bootstrap intervals)", FitHeaders, FitLines(specs, fits));
+        report.Table("Fits (95% bootstrap intervals)", FitHeaders, FitLines(specs, fits, curve, rows));
         report.Line($"trials: {rows.Count} ({(trained >= 0 ? $"{trained} trained now, " : "")}{rows.Count(r => r.Status == "ok")} ok, " +
                     $"{rows.Count(r => r.Status == "diverged")} diverged, {rows.Count(r => r.Status == "failed")} failed)" +
                     (elapsed > TimeSpan.Zero ? $"; wall time {elapsed.TotalMinutes:F1} min" : ""));
@@ -53,7 +71,7 @@ public static class Summary
         sb.AppendLine("| curve | shard | m | best model | params | validation | test |\n|---|---|---|---|---|---|---|");
         foreach (var c in curve) sb.AppendLine($"| {c.Curve} | {c.ShardIndex} | {c.M:N0} | {c.Model} | {c.Params:N0} | {F(c.Error)} | {F(c.TestError)} |");
         sb.AppendLine($"\n| {string.Join(" | ", FitHeaders)} |\n|{string.Concat(Enumerable.Repeat("---|", FitHeaders.Length))}");
-        foreach (var l in FitLines(specs, fits)) sb.AppendLine($"| {string.Join(" | ", l)} |");
+        foreach (var l in FitLines(specs, fits, curve, rows)) sb.AppendLine($"| {string.Join(" | ", l)} |");
         sb.AppendLine("\nPlots: `plots/`. Tables: `trials.parquet`, `curve.parquet`, `fits.parquet`, `predictions.parquet`, `projections.parquet`.");
         return sb.ToString();
     }
