@@ -14,6 +14,14 @@ public static class AtomicFile
     /// <summary>Writes text (UTF-8) atomically.</summary>
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
 
+    /// <summary>Runs a writer on a temporary stream, then renames it to path (for files too large to build in memory).</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        var tmp = TempName(path);
+        using (var f = File.Create(tmp)) write(f);
+        File.Move(tmp, path, overwrite: true);
+    }
+
     /// <summary>Runs a writer on a temporary stream, then renames it to path.</summary>
     public static async Task WriteAsync(string path, Func<Stream, Task> write)
     {

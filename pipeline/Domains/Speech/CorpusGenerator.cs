@@ -37,15 +37,16 @@ public static class CorpusGenerator
         var textPath = Path.Combine(Paths.RepoRoot(), SentenceSource);
         return from docs in TextCorpus.Load(textPath)
                let sentences = Transcripts.Sentences(string.Join("\n\n", docs.Map(d => d.Text)), spec.MinWords, spec.MaxWords)
-               from plan in CorpusPlan.Make(sentences, Voice.Inventory(engines), spec).MapLeft(p => p with { What = $"{textPath}: {p.What}" })
-               from outcome in Generate(spec, engines, sentences, plan, root ?? Path.Combine(Paths.RepoRoot(), Root), threads, report)
+               let voices = Voice.Inventory(engines)
+               from plan in CorpusPlan.Make(sentences, voices, spec).MapLeft(p => p with { What = $"{textPath}: {p.What}" })
+               from outcome in Generate(spec, engines, voices.Count, sentences, plan, root ?? Path.Combine(Paths.RepoRoot(), Root), threads, report)
                select outcome;
     }
 
-    static Either<Problem, Outcome> Generate(CorpusSpec spec, List<string> engines, List<string> sentences, Seq<UtteranceSpec> plan,
+    static Either<Problem, Outcome> Generate(CorpusSpec spec, List<string> engines, int voices, List<string> sentences, Seq<UtteranceSpec> plan,
         string root, int threads, Reporter report)
     {
-        var key = $"{spec.Key}|engines:{string.Join(',', engines)}|sentences:{Hashing.Sha256(string.Join('\n', sentences))}";
+        var key = $"{spec.Key}|engines:{string.Join(',', engines)}|versions:{Synthesiser.Versions(engines)}|sentences:{Hashing.Sha256(string.Join('\n', sentences))}";
         var dir = Path.Combine(root, $"speech-{Hashing.Sha256(key)[..12]}");
         var done = Path.Combine(dir, "corpus.json");
         if (File.Exists(done) && new[] { "train", "val", "test" }.All(s => File.Exists(Path.Combine(dir, $"{s}.jsonl"))))
@@ -61,7 +62,7 @@ public static class CorpusGenerator
                 .SelectMany(g => g.Chunk(40).Select(c => (IReadOnlyList<UtteranceSpec>)c)))
             .ToList();
         report.Line($"speech corpus: {plan.Count:N0} utterances ({spec.Train:N0} train, {spec.Val:N0} val, {spec.Test:N0} test) from {sentences.Count:N0} sentences, " +
-                    $"{Voice.Inventory(engines).Count} voices of {string.Join(", ", engines)}; {missing.Count:N0} to synthesise into {dir}");
+                    $"{voices} voices of {string.Join(", ", engines)}; {missing.Count:N0} to synthesise into {dir}");
         var clock = Stopwatch.StartNew();
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
         int finished = 0;

@@ -15,7 +15,7 @@ public static class SpeechDataFile
     /// <summary>Writes atomically (streamed: a large corpus's features are hundreds of MB).</summary>
     public static void Write(string path, SpeechData d)
     {
-        Io.AtomicFile.WriteAsync(path, s =>
+        Io.AtomicFile.Write(path, s =>
         {
             using var w = new BinaryWriter(new BufferedStream(s, 1 << 20), Encoding.UTF8, leaveOpen: false);
             w.Write(Magic); w.Write(d.Fingerprint); w.Write(d.Vocab.Chars);
@@ -30,8 +30,7 @@ public static class SpeechDataFile
                 }
             }
             w.Flush();
-            return Task.CompletedTask;
-        }).GetAwaiter().GetResult();
+        });
     }
 
     /// <summary>Reads, or a problem naming the file.</summary>

@@ -57,8 +57,10 @@ public static class SpeechFiles
     }
 
     /// <summary>Reads the audio of every entry and computes its normalised features, in parallel; training first in its
-    /// seeded order. A problem names the first file that is missing or not 16 kHz 16-bit PCM WAV.</summary>
-    public static Either<Problem, SpeechData> Prepare(ManifestEntry[] train, ManifestEntry[] val, ManifestEntry[] test, long seed, int threads)
+    /// seeded order. A problem names the first file that is missing or not 16 kHz 16-bit PCM WAV. Without
+    /// <paramref name="trainFeatures"/> the training audio is only hashed (for the fingerprint) and its utterances have
+    /// no features: what a re-evaluation needs.</summary>
+    public static Either<Problem, SpeechData> Prepare(ManifestEntry[] train, ManifestEntry[] val, ManifestEntry[] test, long seed, int threads, bool trainFeatures = true)
     {
         var order = Shards.Permutation(train.Length, seed ^ 0x5eec4);
         var trainOrdered = order.Select(i => train[i]).ToArray();
@@ -71,13 +73,15 @@ public static class SpeechFiles
             byte[] bytes;
             try { bytes = File.ReadAllBytes(e.AudioPath); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { problems[i] = new Problem($"{e.AudioPath}: cannot be read ({ex.Message})", "check the manifest's audio_filepath"); return; }
+            var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            if (!trainFeatures && i < trainOrdered.Length) { features[i] = ([], 0, sha); return; }
             var parsed = Wav.Parse(e.AudioPath, bytes);
             if (parsed.IsLeft) { problems[i] = parsed.Match(_ => null!, p => p); return; }
             var (rate, samples) = parsed.Match(r => r, _ => default);
             if (rate != LogMel.SampleRate) { problems[i] = new Problem($"{e.AudioPath}: {rate} Hz audio; features need {LogMel.SampleRate} Hz", $"convert it, e.g. sox input.wav -r {LogMel.SampleRate} -c 1 -b 16 output.wav"); return; }
             var f = LogMel.Compute(samples, out int frames);
             LogMel.Normalise(f, frames);
-            features[i] = (f.Select(v => (Half)v).ToArray(), frames, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+            features[i] = (f.Select(v => (Half)v).ToArray(), frames, sha);
         });
         if (problems.FirstOrDefault(p => p is not null) is { } first) return first;
         var vocab = CharVocab.Of(trainOrdered.Select(e => Transcripts.Normalise(e.Text)));

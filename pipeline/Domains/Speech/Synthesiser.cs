@@ -26,6 +26,23 @@ public static class Synthesiser
         return e;
     }
 
+    /// <summary>The version lines of the engines and sox (part of the corpus's identity: another version speaks differently).</summary>
+    public static string Versions(IEnumerable<string> engines)
+        => string.Join("; ", engines.Append("sox").Select(e =>
+        {
+            try
+            {
+                var psi = new ProcessStartInfo(e) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                psi.ArgumentList.Add("--version");
+                using var p = Process.Start(psi)!;
+                var text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                var line = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("version", StringComparison.OrdinalIgnoreCase) || l.Contains(" v", StringComparison.Ordinal) || l.Contains(':')) ?? "";
+                return $"{e} {System.Text.RegularExpressions.Regex.Replace(line, @"\s+Data at:.*$", "")}";
+            }
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException) { return $"{e} ?"; }
+        }));
+
     /// <summary>Synthesises a group of utterances (one, or a batch of one festival voice) into final WAV files in
     /// <paramref name="wavDir"/>, through temporary files in <paramref name="tmpDir"/>.</summary>
     public static void Run(IReadOnlyList<UtteranceSpec> group, string wavDir, string tmpDir)
