@@ -72,6 +72,23 @@ public class SpeechEndToEndTests
         var rows = Read<Lab.Pipeline.Reeval.ReevalRow>(Path.Combine(reevalOut, "reevals.parquet"));
         Assert.Equal(6, rows.Count);
         Assert.All(rows, r => Assert.True(Math.Abs(r.Value - r.RecordedValue) <= 1e-9, $"{r.TrialId}: {r.Value} vs {r.RecordedValue}"));
+
+        // on a machine without the corpus, re-evaluation synthesises it again and gets the same figures
+        var corpus = Read<Lab.Pipeline.Study.PlanRow>(Path.Combine(outDir, "plan.parquet"))[0].DataPath;
+        var aside = corpus + "-aside";
+        Directory.Move(corpus, aside);
+        try
+        {
+            Assert.True(0 == await Cli.Run(["reeval", "--models", Path.Combine(outDir, "trials.parquet"), "--out", reevalOut, "--threads", "1", "--quiet"], err), err.ToString());
+            Assert.True(File.Exists(Path.Combine(corpus, "corpus.json")));
+            var again = Read<Lab.Pipeline.Reeval.ReevalRow>(Path.Combine(reevalOut, "reevals.parquet")).Skip(6).ToList();
+            Assert.Equal(6, again.Count);
+            Assert.All(again, r => Assert.True(r.Value == r.RecordedValue && r.DataFingerprintFound == r.DataFingerprintRecorded, $"{r.TrialId}: {r.Value} vs {r.RecordedValue}"));
+        }
+        finally
+        {
+            if (Directory.Exists(corpus)) Directory.Delete(aside, true); else Directory.Move(aside, corpus);
+        }
         Directory.Delete(dir, true);
     }
 

@@ -142,6 +142,7 @@ public sealed class SpeechRunner : IDomainRunner
         ["data_fingerprint"] = data.Fingerprint,
         ["data_source"] = Path.GetFileName(plan.DataPath.TrimEnd('/')),
         ["data_path"] = plan.DataPath,
+        ["corpus"] = File.Exists(Path.Combine(plan.DataPath, "corpus.json")) ? "synthesised" : "given",
         ["val_share"] = p.ValShare.ToString("R", CultureInfo.InvariantCulture),
         ["preprocessing"] = SpeechData.Version,
         ["alphabet"] = data.Vocab.Chars,
@@ -152,9 +153,17 @@ public sealed class SpeechRunner : IDomainRunner
     };
 
     readonly Dictionary<string, SpeechData> reevalCache = new();
+    readonly Dictionary<CorpusSpec, string> resynthesised = new();
+
+    static string? Existing(string path) => Path.Exists(path) ? path : null;
+
+    /// <summary>Whether the model was trained on a corpus this program synthesised (models before the "corpus" key: by the folder name).</summary>
+    static bool Synthesised(IReadOnlyDictionary<string, string> meta)
+        => meta.TryGetValue("corpus", out var c) ? c == "synthesised" : meta["data_source"].StartsWith("speech-", StringComparison.Ordinal);
 
     /// <summary>Rebuilds the validation set from the model's metadata (data, seed, validation share, feature recipe)
-    /// and measures CER of greedy decoding with the given session.</summary>
+    /// and measures CER of greedy decoding with the given session. Data: --data, else the corpus folder the model names
+    /// if it is here, else — for a synthesised corpus — the corpus synthesised again from the preset and seed.</summary>
     public Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
     {
         var meta = r.Metadata;
@@ -162,11 +171,24 @@ public sealed class SpeechRunner : IDomainRunner
             if (!meta.ContainsKey(key)) return new Problem($"{r.ModelPath}: metadata lacks '{key}', needed to rebuild the evaluation set");
         if (meta["preprocessing"] != SpeechData.Version)
             return new Problem($"{r.ModelPath}: features {meta["preprocessing"]} are not this build's {SpeechData.Version}");
-        var generated = Path.Combine(Paths.RepoRoot(), CorpusGenerator.Root, meta["data_source"]);
-        var dataPath = r.DataPath ?? (Directory.Exists(generated) ? generated : meta.TryGetValue("data_path", out var dp) && Path.Exists(dp) ? dp : null);
+        var dataPath = r.DataPath ?? Existing(Path.Combine(Paths.RepoRoot(), CorpusGenerator.Root, meta["data_source"]))
+            ?? (meta.TryGetValue("data_path", out var dp) ? Existing(dp) : null);
+        if (dataPath is null && Synthesised(meta))
+        {
+            // a synthesised corpus is deterministic: make it again (its fingerprint is checked against the model's)
+            var preset = SpeechPreset.Named(meta.GetValueOrDefault("preset", "default"));
+            if (preset.IsNone) return new Problem($"{r.ModelPath}: preset '{meta.GetValueOrDefault("preset", "")}' is not in this build, so its corpus cannot be synthesised again", "give the corpus with --data");
+            var spec = preset.Match(p => p, () => SpeechPreset.Default).Corpus with { Seed = long.Parse(meta["seed"], CultureInfo.InvariantCulture) };
+            if (!resynthesised.TryGetValue(spec, out var dir))
+            {
+                var made = CorpusGenerator.Ensure(spec, null, Environment.ProcessorCount, new Reporter());
+                if (made.IsLeft) return made.Map(_ => (ReevalMeasurement)null!).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });
+                resynthesised[spec] = dir = made.Match(o => o.Dir, _ => "");
+            }
+            dataPath = dir;
+        }
         if (dataPath is null)
-            return new Problem($"{r.ModelPath}: its data '{meta["data_source"]}' is not on this machine",
-                $"give it with --data, or regenerate the synthesised corpus with `pipeline prepare --domain speech --preset {meta.GetValueOrDefault("preset", "default")} --seed {meta["seed"]}`");
+            return new Problem($"{r.ModelPath}: its data '{meta["data_source"]}' is not on this machine", "give it with --data");
         long seed = long.Parse(meta["seed"], CultureInfo.InvariantCulture);
         double share = double.Parse(meta["val_share"], CultureInfo.InvariantCulture);
         var cacheKey = $"{Path.GetFullPath(dataPath)}|{seed}|{share}";
