@@ -115,6 +115,9 @@ public sealed class SpeechRunner : IDomainRunner
             {
                 var val = SpeechOrtEval.Evaluate(sessions[0], data.Val, data.Vocab, p.EvalBatch);
                 var test = SpeechOrtEval.Evaluate(sessions[0], data.Test, data.Vocab, p.EvalBatch);
+                if (val.Infeasible + test.Infeasible > 0)
+                    report.Line($"{tag} note: {val.Infeasible} validation and {test.Infeasible} test utterances have more characters than {model.Name}'s output steps can align; " +
+                                "they are left out of the CTC loss (on both sides of the ORT−torch gap) and count fully in CER and WER");
                 return row with
                 {
                     ValCtcLoss = val.CtcPerChar, TestCtcLoss = test.CtcPerChar, ValCer = val.Cer, TestCer = test.Cer, ValWer = val.Wer, TestWer = test.Wer,
