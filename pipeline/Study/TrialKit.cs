@@ -25,6 +25,14 @@ public static class TrialKit
         };
     }
 
+    /// <summary>The study's trials: every shard × model × learning rate, in that order (the plan's order).</summary>
+    public static List<PlanRow> Grid<TModel>(string domain, string preset, RunOptions o, string dataPath, string fingerprint, Seq<Shard> shards,
+        Seq<TModel> models, Func<TModel, string> name, Seq<double> learningRates, string hyper, int outputClasses)
+        => (from shard in shards
+            from model in models
+            from lr in learningRates
+            select PlanRow(domain, preset, o, dataPath, fingerprint, shard, name(model), System.Text.Json.JsonSerializer.Serialize(model), lr, hyper, outputClasses)).ToList();
+
     /// <summary>The models of the families --arch asks for ("default" = the given default, "all" = every family), or a
     /// problem naming the families there are.</summary>
     public static Either<Problem, Seq<T>> Architectures<T>(Seq<T> models, Func<T, string> arch, string asked, string fallback)

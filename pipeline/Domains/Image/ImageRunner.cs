@@ -69,10 +69,7 @@ public sealed class ImageRunner : IDomainRunner
                     $"{data.Train.Channels}×{data.Train.Height}×{data.Train.Width}, data {data.Fingerprint}");
         report.Line($"shards (images): {string.Join(", ", shards.Map(s => s.Size.ToString("N0")))}");
         ImageDataFile.Write(files.Prepared(Name), data);
-        return (from shard in shards
-                from model in p.Models
-                from lr in p.LearningRates
-                select TrialKit.PlanRow(Name, p.Name, o, dataPath, data.Fingerprint, shard, model.Name, JsonSerializer.Serialize(model), lr, p.Hyper, data.Train.Classes)).ToList();
+        return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, data.Train.Classes);
     }
 
     readonly PreparedData<ImageData> prepared = new("image", ImageDataFile.Read, d => d.Fingerprint);

@@ -55,10 +55,7 @@ public sealed class LmRunner : IDomainRunner
             report.Line($"shards (tokens): {string.Join(", ", shards.Map(s => s.Size.ToString("N0")))}");
             LmDataFile.Write(files.Prepared(Name), data);
             AtomicFile.WriteAllText(Path.Combine(files.Dir, "vocab.txt"), string.Join('\n', data.Vocab.Words) + "\n");
-            return (from shard in shards
-                    from model in p.Models
-                    from lr in p.LearningRates
-                    select TrialKit.PlanRow(Name, p.Name, o, dataPath, data.Fingerprint, shard, model.Name, JsonSerializer.Serialize(model), lr, p.Hyper, data.Vocab.Size)).ToList();
+            return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, data.Vocab.Size);
         });
     }
 

@@ -64,11 +64,8 @@ public sealed class NmtRunner : IDomainRunner
                     $"test {data.Test.Length:N0}, {data.Bpe.Merges.Count:N0} BPE merges, vocabulary {data.Vocab.Size:N0}, data {data.Fingerprint}");
         report.Line($"shards (target tokens): {string.Join(", ", shards.Map(s => s.Size.ToString("N0")))}");
         NmtDataFile.Write(files.Prepared(Name), data);
-        return (from shard in shards
-                from model in p.Models
-                from lr in p.LearningRates
-                select TrialKit.PlanRow(Name, p.Name, o, dataPath, data.Fingerprint, shard, model.Name, JsonSerializer.Serialize(model), lr,
-                    $"{p.Hyper}-{(o.Reverse ? "reverse" : "forward")}", data.Vocab.Size)).ToList();
+        return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates,
+            $"{p.Hyper}-{(o.Reverse ? "reverse" : "forward")}", data.Vocab.Size);
     }
 
     readonly PreparedData<NmtData> prepared = new("nmt", NmtDataFile.Read, d => d.Fingerprint);

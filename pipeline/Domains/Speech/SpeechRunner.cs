@@ -87,10 +87,7 @@ public sealed class SpeechRunner : IDomainRunner
                     $"test {data.Test.Count:N0}; alphabet of {data.Vocab.Chars.Length} characters + blank; data {data.Fingerprint}");
         report.Line($"shards (frames of 10 ms): {string.Join(", ", shards.Map(s => $"{s.Size:N0} ({s.Examples:N0} utt.)"))}");
         SpeechDataFile.Write(files.Prepared(Name), data);
-        return (from shard in shards
-                from model in p.Models
-                from lr in p.LearningRates
-                select TrialKit.PlanRow(Name, p.Name, o, dataPath, data.Fingerprint, shard, model.Name, JsonSerializer.Serialize(model), lr, p.Hyper, data.Vocab.Size)).ToList();
+        return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, data.Vocab.Size);
     }
 
     readonly PreparedData<SpeechData> prepared = new("speech", SpeechDataFile.Read, d => d.Fingerprint);
