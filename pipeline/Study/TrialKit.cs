@@ -25,6 +25,35 @@ public static class TrialKit
         };
     }
 
+    /// <summary>
+    /// A model file's metadata_props: the keys every domain writes (format version 1 — what `pipeline reeval` reads
+    /// first: domain, trial id, model, preset, seed, learning rate, shard, data fingerprint and source) from the plan
+    /// row, then the domain's own keys (how to rebuild its evaluation set). A domain key that repeats a common one is
+    /// an error.
+    /// </summary>
+    public static Dictionary<string, string> Metadata(PlanRow plan, string model, Dictionary<string, string> domainKeys)
+    {
+        var meta = new Dictionary<string, string>
+        {
+            ["lab.format_version"] = "1",
+            ["domain"] = plan.Domain,
+            ["trial_id"] = plan.TrialId,
+            ["model"] = model,
+            ["preset"] = plan.Preset,
+            ["seed"] = plan.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["learning_rate"] = plan.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["shard_index"] = plan.ShardIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["data_fingerprint"] = plan.DataFingerprint,
+            ["data_source"] = Path.GetFileName(plan.DataPath.TrimEnd('/'))
+        };
+        foreach (var (k, v) in domainKeys) meta.Add(k, v);
+        return meta;
+    }
+
+    /// <summary>The line a trial reports: the domain's line when it went well, else its status and reason.</summary>
+    public static string Outcome(string tag, PlanRow plan, TrialRow row, Func<string> ok)
+        => row.Status == "ok" ? ok() : $"{tag} shard {plan.ShardIndex} {plan.Model} lr {plan.LearningRate}: {row.Status}: {row.Reason}";
+
     /// <summary>The study's trials: every shard × model × learning rate, in that order (the plan's order).</summary>
     public static List<PlanRow> Grid<TModel>(string domain, string preset, RunOptions o, string dataPath, string fingerprint, Seq<Shard> shards,
         Seq<TModel> models, Func<TModel, string> name, Seq<double> learningRates, string hyper, int outputClasses)

@@ -101,26 +101,15 @@ public sealed class ImageRunner : IDomainRunner
                     OrtTorchGap = val.CrossEntropy - outcome.BestValidation, OrtEvalUnitsPerSecond = val.ImagesPerSecond
                 };
             });
-        report.Line(row.Status == "ok"
-            ? $"{tag} shard {shard.Index} ({shard.Size:N0} img) {model.Name} lr {plan.LearningRate}: val top-1 {row.ValTop1Error:P2}, top-5 {row.ValTop5Error:P2}, CE {row.ValCrossEntropy:F4}; test top-1 {row.TestTop1Error:P2}; {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} img/s, ORT−torch {row.OrtTorchGap:E1}"
-            : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");
+        report.Line(TrialKit.Outcome(tag, plan, row, () =>
+            $"{tag} shard {shard.Index} ({shard.Size:N0} img) {model.Name} lr {plan.LearningRate}: val top-1 {row.ValTop1Error:P2}, top-5 {row.ValTop5Error:P2}, CE {row.ValCrossEntropy:F4}; test top-1 {row.TestTop1Error:P2}; {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} img/s, ORT−torch {row.OrtTorchGap:E1}"));
         return row;
     }
 
-    static Dictionary<string, string> Metadata(PlanRow plan, ImagePreset p, ImageData data, ImageModelSpec model) => new()
+    static Dictionary<string, string> Metadata(PlanRow plan, ImagePreset p, ImageData data, ImageModelSpec model) => TrialKit.Metadata(plan, model.Name, new()
     {
-        ["lab.format_version"] = "1",
-        ["domain"] = "image",
-        ["trial_id"] = plan.TrialId,
-        ["model"] = model.Name,
         ["architecture"] = model.Arch,
-        ["preset"] = p.Name,
-        ["seed"] = plan.Seed.ToString(CultureInfo.InvariantCulture),
-        ["learning_rate"] = plan.LearningRate.ToString("R", CultureInfo.InvariantCulture),
-        ["shard_index"] = plan.ShardIndex.ToString(CultureInfo.InvariantCulture),
         ["shard_images"] = plan.ShardSize.ToString(CultureInfo.InvariantCulture),
-        ["data_fingerprint"] = data.Fingerprint,
-        ["data_source"] = Path.GetFileName(plan.DataPath.TrimEnd('/')),
         ["preprocessing"] = ImageData.Version,
         ["val_per_class"] = p.ValPerClass.ToString(CultureInfo.InvariantCulture),
         ["classes"] = data.Train.Classes.ToString(CultureInfo.InvariantCulture),
@@ -130,7 +119,7 @@ public sealed class ImageRunner : IDomainRunner
         ["augmentation"] = "none",
         ["input"] = "images: float [batch, channels, height, width], pixels / 255",
         ["output"] = "logits: float [batch, classes]"
-    };
+    });
 
     readonly Dictionary<string, ImageData> reevalCache = new();
 

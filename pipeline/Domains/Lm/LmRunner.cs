@@ -88,26 +88,15 @@ public sealed class LmRunner : IDomainRunner
                     OrtTorchGap = val.Nats - outcome.BestValidation, OrtEvalUnitsPerSecond = val.TokensPerSecond
                 };
             });
-        report.Line(row.Status == "ok"
-            ? $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {plan.LearningRate}: val CE {row.ValCrossEntropy:F4} (ppl {row.ValPerplexity:F1}), test CE {row.TestCrossEntropy:F4}, {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"
-            : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");
+        report.Line(TrialKit.Outcome(tag, plan, row, () =>
+            $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {plan.LearningRate}: val CE {row.ValCrossEntropy:F4} (ppl {row.ValPerplexity:F1}), test CE {row.TestCrossEntropy:F4}, {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"));
         return row;
     }
 
     /// <summary>The model file's metadata_props: enough to rebuild its evaluation set and check it is the same data.</summary>
-    static Dictionary<string, string> Metadata(PlanRow plan, LmPreset p, LmData data, LmModelSpec model) => new()
+    static Dictionary<string, string> Metadata(PlanRow plan, LmPreset p, LmData data, LmModelSpec model) => TrialKit.Metadata(plan, model.Name, new()
     {
-        ["lab.format_version"] = "1",
-        ["domain"] = "lm",
-        ["trial_id"] = plan.TrialId,
-        ["model"] = model.Name,
-        ["preset"] = p.Name,
-        ["seed"] = plan.Seed.ToString(),
-        ["learning_rate"] = plan.LearningRate.ToString("R"),
-        ["shard_index"] = plan.ShardIndex.ToString(),
         ["shard_tokens"] = plan.ShardSize.ToString(),
-        ["data_fingerprint"] = data.Fingerprint,
-        ["data_source"] = Path.GetFileName(plan.DataPath.TrimEnd('/')),
         ["tokenization"] = Tokenizer.Version,
         ["max_example_tokens"] = p.MaxExampleTokens.ToString(),
         ["val_tokens"] = p.ValTokens.ToString(),
@@ -120,7 +109,7 @@ public sealed class LmRunner : IDomainRunner
         ["eval_protocol"] = "non-overlapping windows of eval_seq_len tokens, state reset per window, mean cross-entropy in nats",
         ["input"] = "tokens: int64 [seq, batch] (time-major word ids)",
         ["output"] = "logits: float [seq, batch, vocab] (next-token scores)"
-    };
+    });
 
     LmReeval? reeval;
 

@@ -106,26 +106,15 @@ public sealed class NmtRunner : IDomainRunner
                     OrtEvalUnitsPerSecond = val.Tokens / Math.Max(1e-9, val.Seconds)
                 };
             });
-        report.Line(row.Status == "ok"
-            ? $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {plan.LearningRate}: val CE {row.ValCrossEntropy:F4}, BLEU {row.ValBleu:F2} (test {row.TestBleu:F2}); {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"
-            : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");
+        report.Line(TrialKit.Outcome(tag, plan, row, () =>
+            $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {plan.LearningRate}: val CE {row.ValCrossEntropy:F4}, BLEU {row.ValBleu:F2} (test {row.TestBleu:F2}); {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"));
         return row;
     }
 
-    static Dictionary<string, string> Metadata(PlanRow plan, NmtPreset p, NmtData data, NmtModelSpec model) => new()
+    static Dictionary<string, string> Metadata(PlanRow plan, NmtPreset p, NmtData data, NmtModelSpec model) => TrialKit.Metadata(plan, model.Name, new()
     {
-        ["lab.format_version"] = "1",
-        ["domain"] = "nmt",
-        ["trial_id"] = plan.TrialId,
-        ["model"] = model.Name,
         ["architecture"] = model.Arch,
-        ["preset"] = p.Name,
-        ["seed"] = plan.Seed.ToString(CultureInfo.InvariantCulture),
-        ["learning_rate"] = plan.LearningRate.ToString("R", CultureInfo.InvariantCulture),
         ["direction"] = plan.Hyper.EndsWith("-reverse") ? "reverse" : "forward",
-        ["shard_index"] = plan.ShardIndex.ToString(CultureInfo.InvariantCulture),
-        ["data_fingerprint"] = data.Fingerprint,
-        ["data_source"] = Path.GetFileName(plan.DataPath.TrimEnd('/')),
         ["tokenization"] = Bpe.Version,
         ["bpe_merges"] = string.Join('\n', data.Bpe.Merges.Select(m => $"{m.Left} {m.Right}")),
         ["vocab"] = string.Join('\n', data.Vocab.Pieces),
@@ -139,7 +128,7 @@ public sealed class NmtRunner : IDomainRunner
             : "this file: scoring (src, tgt_in → logits); <id>.encoder.onnx (src → enc, h, c); <id>.step.onnx (enc, src, token, h, c → logits, h_out, c_out)",
         ["input"] = "src: int64 [src_len, batch] left-padded with 0; tgt_in: int64 [tgt_len, batch] = 2 (<s>) + target, right-padded with 0",
         ["output"] = "logits: float [tgt_len, batch, vocab]"
-    };
+    });
 
     readonly Dictionary<string, NmtData> reevalCache = new();
 

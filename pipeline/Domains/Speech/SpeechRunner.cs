@@ -121,26 +121,15 @@ public sealed class SpeechRunner : IDomainRunner
                     OrtTorchGap = val.CtcPerChar - outcome.BestValidation, OrtEvalUnitsPerSecond = val.FramesPerSecond
                 };
             });
-        report.Line(row.Status == "ok"
-            ? $"{tag} shard {shard.Index} ({shard.Size / 6000.0:F1} min) {model.Name} lr {plan.LearningRate}: val CER {row.ValCer:P1}, WER {row.ValWer:P1}, CTC {row.ValCtcLoss:F3}; test CER {row.TestCer:P1}; {row.Epochs} epochs, {row.TrainSeconds:F0} s, {row.TrainUnitsPerSecond:N0} frames/s, ORT−torch {row.OrtTorchGap:E1}"
-            : $"{tag} shard {shard.Index} {model.Name} lr {plan.LearningRate}: {row.Status}: {row.Reason}");
+        report.Line(TrialKit.Outcome(tag, plan, row, () =>
+            $"{tag} shard {shard.Index} ({shard.Size / 6000.0:F1} min) {model.Name} lr {plan.LearningRate}: val CER {row.ValCer:P1}, WER {row.ValWer:P1}, CTC {row.ValCtcLoss:F3}; test CER {row.TestCer:P1}; {row.Epochs} epochs, {row.TrainSeconds:F0} s, {row.TrainUnitsPerSecond:N0} frames/s, ORT−torch {row.OrtTorchGap:E1}"));
         return row;
     }
 
-    static Dictionary<string, string> Metadata(PlanRow plan, SpeechPreset p, SpeechData data, SpeechModelSpec model) => new()
+    static Dictionary<string, string> Metadata(PlanRow plan, SpeechPreset p, SpeechData data, SpeechModelSpec model) => TrialKit.Metadata(plan, model.Name, new()
     {
-        ["lab.format_version"] = "1",
-        ["domain"] = "speech",
-        ["trial_id"] = plan.TrialId,
-        ["model"] = model.Name,
         ["architecture"] = model.Arch,
-        ["preset"] = p.Name,
-        ["seed"] = plan.Seed.ToString(CultureInfo.InvariantCulture),
-        ["learning_rate"] = plan.LearningRate.ToString("R", CultureInfo.InvariantCulture),
-        ["shard_index"] = plan.ShardIndex.ToString(CultureInfo.InvariantCulture),
         ["shard_frames"] = plan.ShardSize.ToString(CultureInfo.InvariantCulture),
-        ["data_fingerprint"] = data.Fingerprint,
-        ["data_source"] = Path.GetFileName(plan.DataPath.TrimEnd('/')),
         ["data_path"] = plan.DataPath,
         ["corpus"] = File.Exists(Path.Combine(plan.DataPath, "corpus.json")) ? "synthesised" : "given",
         ["val_share"] = p.ValShare.ToString("R", CultureInfo.InvariantCulture),
@@ -150,7 +139,7 @@ public sealed class SpeechRunner : IDomainRunner
         ["decoding"] = "greedy CTC (arg-max per step, repeats merged, blanks dropped); blank = 0, class k = alphabet[k-1]",
         ["input"] = "features: float [batch, frames, 80] log-mel (25 ms / 10 ms, HTK mel, ln) standardised per utterance and bin, zero past each length; lengths: int64 [batch] frames",
         ["output"] = "log_probs: float [steps, batch, classes]; out_lengths: int64 [batch]"
-    };
+    });
 
     readonly Dictionary<string, SpeechData> reevalCache = new();
     readonly Dictionary<CorpusSpec, string> resynthesised = new();
