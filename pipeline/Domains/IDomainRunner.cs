@@ -14,11 +14,16 @@ public interface IDomainRunner
     string Name { get; }
     /// <summary>Where the shipped default data lives, relative to the repository root.</summary>
     string DefaultData { get; }
-    /// <summary>Prepares the data once into the study folder and lists the study's trials (not yet numbered).</summary>
+    /// <summary>Prepares the data once into the study folder and lists the search space: every shard × model × learning
+    /// rate it offers, each model with its family and parameter count (<see cref="TrialKit.Grid"/>). The study's
+    /// best-fit search decides which to train.</summary>
     Either<Problem, List<PlanRow>> Plan(RunOptions options, StudyFiles files, Reporter report);
+    /// <summary>How the study searches a preset's space (seeds, noise margin, caps).</summary>
+    Lab.Stages.Search.SearchSettings Search(string preset);
     /// <summary>The unit of training-set size m (tokens, images).</summary>
     string SizeUnit { get; }
-    /// <summary>The curves the domain measures for a planned study.</summary>
+    /// <summary>The curves the domain measures for a planned study; the first one's validation metric is the one the
+    /// best-fit search minimises.</summary>
     IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan);
     /// <summary>Runs one planned trial: trains, exports its model into the study folder, evaluates it. A failure inside
     /// the trial is a row with status "failed"; a problem with the study folder is a problem.</summary>

@@ -7,15 +7,16 @@ using Parquet.Serialization;
 namespace Lab.Pipeline.Fitting;
 
 /// <summary>
-/// Reads learning curves from CSV or Parquet: columns <c>curve, m, error</c>, optional <c>split</c> (fit/holdout) and
-/// <c>params</c>; the extra columns of the pipeline's own curve.parquet are accepted too. Any other column is an error
+/// Reads learning curves from CSV or Parquet: columns <c>curve, m, error</c>, optional <c>split</c> (fit/holdout),
+/// <c>params</c> and <c>errors</c> (the point's per-seed errors, ';'-separated, which the bootstrap resamples); the extra columns of the pipeline's own curve.parquet are accepted too. Any other column is an error
 /// naming it, as is a value that is not a number. Rows keep their curve's name.
 /// </summary>
 public static class CurvesFile
 {
     static readonly string[] Required = ["curve", "m", "error"];
-    static readonly string[] Optional = ["split", "params"];
-    static readonly string[] PipelineExtras = ["domain", "shard_index", "shard_examples", "best_trial_id", "model", "learning_rate", "test_error", "trials_in_shard"];
+    static readonly string[] Optional = ["split", "params", "errors"];
+    static readonly string[] PipelineExtras = ["domain", "shard_index", "shard_examples", "best_trial_id", "model", "learning_rate", "test_error", "trials_in_shard",
+        "error_std", "seeds", "bracketed", "bound_by", "margin", "family"];
 
     /// <summary>Curves by name, in first-appearance order.</summary>
     public static async Task<Either<Problem, List<(string Curve, List<CurvePoint> Points)>>> Read(string path)
@@ -53,13 +54,22 @@ public static class CurvesFile
             try
             {
                 point = new CurvePoint(Num("m") ?? double.NaN, Num("error") ?? double.NaN,
-                    string.IsNullOrWhiteSpace(r.GetValueOrDefault("split")) ? "fit" : r["split"]!.Trim().ToLowerInvariant(), Num("params"));
+                    string.IsNullOrWhiteSpace(r.GetValueOrDefault("split")) ? "fit" : r["split"]!.Trim().ToLowerInvariant(), Num("params"), Replicates(r.GetValueOrDefault("errors")));
             }
             catch (FormatException e) { return new Problem($"{path}: curve '{name}': {e.Message}"); }
             if (!byName.TryGetValue(name, out var list)) { list = []; byName[name] = list; curves.Add((name, list)); }
             list.Add(point);
         }
         return curves;
+    }
+
+    /// <summary>The ';'-separated per-seed errors of a point (null when absent).</summary>
+    static double[]? Replicates(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var parts = text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new FormatException($"column errors: '{p}' is not a number")).ToArray();
     }
 
     static List<Dictionary<string, string?>> ReadCsv(string path)

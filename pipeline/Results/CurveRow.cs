@@ -2,20 +2,39 @@ using System.Text.Json.Serialization;
 
 namespace Lab.Pipeline.Results;
 
-/// <summary>The best model of one shard (lowest validation error among finished trials): a point of the learning
-/// curve. Its curve / m / error / params columns are the input format of `pipeline fit`.</summary>
+/// <summary>A point of a learning curve: the best-fit model the search found for one shard (the smallest model within
+/// the noise margin of the best error, at its best learning rate), its error averaged over its seeds, their spread and
+/// count. Its curve / m / error / params / errors columns are the input format of `pipeline fit`.</summary>
 public sealed record CurveRow
 {
     [JsonPropertyName("curve")] public string Curve { get; init; } = "";
     [JsonPropertyName("m")] public double M { get; init; }
+    /// <summary>Mean validation error over the best-fit configuration's seeds.</summary>
     [JsonPropertyName("error")] public double Error { get; init; }
+    /// <summary>Parameters of the best-fit model.</summary>
     [JsonPropertyName("params")] public double Params { get; init; }
+    /// <summary>Each seed's validation error, ';'-separated (the fit's bootstrap resamples them).</summary>
+    [JsonPropertyName("errors")] public string Errors { get; init; } = "";
+    /// <summary>Sample standard deviation of the seeds' errors (NaN for one seed).</summary>
+    [JsonPropertyName("error_std")] public double ErrorStd { get; init; } = double.NaN;
+    /// <summary>How many seeds.</summary>
+    [JsonPropertyName("seeds")] public int Seeds { get; init; }
+    /// <summary>The search bracketed the best-fit size: a smaller model measurably worse, a larger one measurably no better.</summary>
+    [JsonPropertyName("bracketed")] public bool Bracketed { get; init; }
+    /// <summary>What ended the walk when it is not bracketed (size-cap, size-floor, lr-edge, trial-cap; comma-separated).</summary>
+    [JsonPropertyName("bound_by")] public string BoundBy { get; init; } = "";
+    /// <summary>The relative noise margin the search used on this shard.</summary>
+    [JsonPropertyName("margin")] public double Margin { get; init; }
+    [JsonPropertyName("family")] public string Family { get; init; } = "";
     [JsonPropertyName("domain")] public string Domain { get; init; } = "";
     [JsonPropertyName("shard_index")] public int ShardIndex { get; init; }
     [JsonPropertyName("shard_examples")] public long ShardExamples { get; init; }
+    /// <summary>The best-fit configuration's first-seed trial.</summary>
     [JsonPropertyName("best_trial_id")] public string BestTrialId { get; init; } = "";
     [JsonPropertyName("model")] public string Model { get; init; } = "";
     [JsonPropertyName("learning_rate")] public double LearningRate { get; init; }
+    /// <summary>Mean test error over the same seeds.</summary>
     [JsonPropertyName("test_error")] public double TestError { get; init; }
+    /// <summary>Trials the search ran on this shard for this curve's families (seeds included).</summary>
     [JsonPropertyName("trials_in_shard")] public int TrialsInShard { get; init; }
 }

@@ -4,7 +4,11 @@ using Lab.Pipeline.Study;
 
 namespace Lab.Pipeline.Results;
 
-/// <summary>The end-of-study summary: terminal tables and a short Markdown report, one line per curve.</summary>
+/// <summary>Everything the end-of-study summary reads.</summary>
+public sealed record StudySummary(PlanRow? Study, IReadOnlyList<TrialRow> Rows, IReadOnlyList<CurveRow> Curve, IReadOnlyList<FitRow> Fits,
+    IReadOnlyList<CurveSpec> Specs, string Unit, TimeSpan Elapsed, int Trained, Compute Compute, bool Concluded);
+
+/// <summary>The end-of-study summary: terminal tables and the Markdown report (with the plots embedded).</summary>
 public static class Summary
 {
     static string F(double v, string fmt = "F4") => double.IsFinite(v) ? v.ToString(fmt, CultureInfo.InvariantCulture) : "—";
@@ -17,62 +21,93 @@ public static class Summary
         return r.Status != "ok" ? $"not fitted: {r.Reason}" : $"{F(r.Value)} [{F(r.Lower)}, {F(r.Upper)}]";
     }
 
-    /// <summary>A caution for beta_p when the grid's largest model is the best at half the sizes or more: the fitted
-    /// growth of the model size is then bounded by the grid, not measured.</summary>
-    public static string GridBound(CurveSpec s, IReadOnlyList<CurveRow> curve, IReadOnlyList<TrialRow> rows)
+    /// <summary>
+    /// A caution for a curve whose points the search could not bracket: how many points ended at a ladder's end or the
+    /// trial cap, by cause, with the cap named (the ladder's largest model). Empty when every point is bracketed.
+    /// </summary>
+    public static string Bound(CurveSpec s, IReadOnlyList<CurveRow> curve, IReadOnlyList<TrialRow> rows)
     {
         var points = curve.Where(c => c.Curve == s.Name).ToList();
-        var pool = rows.Where(r => r.Status == "ok" && (s.Architecture is null || r.Architecture == s.Architecture)).ToList();
-        if (points.Count == 0 || pool.Count == 0) return "";
-        long largest = pool.Max(r => r.Parameters);
-        int wins = points.Count(p => (long)p.Params == largest);
-        return wins * 2 >= points.Count ? $" (grid-bound: the largest model wins at {wins} of {points.Count} sizes; widen the grid)" : "";
+        var bound = points.Where(p => !p.Bracketed).ToList();
+        if (bound.Count == 0) return "";
+        var causes = bound.SelectMany(p => p.BoundBy.Split(',', StringSplitOptions.RemoveEmptyEntries)).GroupBy(c => c)
+            .Select(g => $"{g.Key} {g.Count()}").ToList();
+        var largest = rows.Where(r => s.Architecture is null || r.Architecture == s.Architecture).Select(r => r.Parameters).DefaultIfEmpty(0).Max();
+        return $" (bound at {bound.Count} of {points.Count} points: {string.Join(", ", causes)}; size cap {largest:N0} parameters)";
     }
 
     static string BetaP(IReadOnlyList<FitRow> fits, CurveSpec s, IReadOnlyList<CurveRow> curve, IReadOnlyList<TrialRow> rows)
     {
         var p = Param(fits, $"{s.Name}:model_size", "power", "beta");
-        return p.StartsWith("not fitted", StringComparison.Ordinal) || p == "—" ? p : p + GridBound(s, curve, rows);
+        return p.StartsWith("not fitted", StringComparison.Ordinal) || p == "—" ? p : p + Bound(s, curve, rows);
     }
 
-    static IEnumerable<string[]> FitLines(IReadOnlyList<CurveSpec> specs, IReadOnlyList<FitRow> fits, IReadOnlyList<CurveRow> curve, IReadOnlyList<TrialRow> rows) => specs.Select(s => new[]
+    static IEnumerable<string[]> FitLines(StudySummary x) => x.Specs.Select(s => new[]
     {
         s.Name,
-        Param(fits, s.Name, "power-irreducible", "beta"),
-        Param(fits, s.Name, "power-irreducible", "gamma"),
-        BetaP(fits, s, curve, rows),
-        fits.FirstOrDefault(f => f.Chosen && f.Curve == s.Name)?.Family ?? "—",
+        Param(x.Fits, s.Name, "power-irreducible", "beta"),
+        Param(x.Fits, s.Name, "power-irreducible", "gamma"),
+        BetaP(x.Fits, s, x.Curve, x.Rows),
+        x.Fits.FirstOrDefault(f => f.Chosen && f.Curve == s.Name)?.Family ?? "—",
         F(s.BestGuess)
     });
 
     static readonly string[] FitHeaders = ["curve", "beta_g (eps = alpha m^beta_g + gamma)", "gamma", "beta_p (s = alpha m^beta_p)", "family chosen by extrapolation", "best guess"];
 
-    /// <summary>Prints the best model per shard of every curve, the fitted exponents, and the trial counts.</summary>
-    public static void Print(Reporter report, IReadOnlyList<TrialRow> rows, IReadOnlyList<CurveRow> curve, IReadOnlyList<FitRow> fits,
-        IReadOnlyList<CurveSpec> specs, string unit, TimeSpan elapsed, int trained)
+    static readonly string[] PointHeaders = ["curve", "shard", "m", "best-fit model", "params", "lr", "validation (mean ± sd, seeds)", "test", "bracketed", "trials"];
+
+    static IEnumerable<string[]> PointLines(StudySummary x) => x.Curve.Select(c => new[]
     {
-        report.Table($"Best model per shard (validation metric from ONNX Runtime; m in {unit})",
-            ["curve", "shard", "m", "best model", "params", "lr", "validation", "test", "trials"],
-            curve.Select(c => new[] { c.Curve, c.ShardIndex.ToString(), c.M.ToString("N0"), c.Model, c.Params.ToString("N0"), c.LearningRate.ToString("G3"),
-                F(c.Error), F(c.TestError), c.TrialsInShard.ToString() }));
-        report.Table("Fits (95% bootstrap intervals)", FitHeaders, FitLines(specs, fits, curve, rows));
-        report.Line($"trials: {rows.Count} ({(trained >= 0 ? $"{trained} trained now, " : "")}{rows.Count(r => r.Status == "ok")} ok, " +
-                    $"{rows.Count(r => r.Status == "diverged")} diverged, {rows.Count(r => r.Status == "failed")} failed)" +
-                    (elapsed > TimeSpan.Zero ? $"; wall time {elapsed.TotalMinutes:F1} min" : ""));
+        c.Curve, c.ShardIndex.ToString(CultureInfo.InvariantCulture), c.M.ToString("N0", CultureInfo.InvariantCulture), c.Model,
+        c.Params.ToString("N0", CultureInfo.InvariantCulture), c.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
+        $"{F(c.Error)} ± {F(c.ErrorStd)} ({c.Seeds})", F(c.TestError), c.Bracketed ? "yes" : $"no: {c.BoundBy}",
+        c.TrialsInShard.ToString(CultureInfo.InvariantCulture)
+    });
+
+    /// <summary>Trials by outcome and by why training stopped.</summary>
+    public static string TrialLine(StudySummary x)
+    {
+        var rows = x.Rows;
+        var stops = rows.Where(r => r.StoppedBy.Length > 0).GroupBy(r => r.StoppedBy).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Count()} {g.Key}");
+        return $"trials: {rows.Count} ({(x.Trained >= 0 ? $"{x.Trained} trained now, " : "")}{rows.Count(r => r.Status == "ok")} ok, " +
+               $"{rows.Count(r => r.Status == "diverged")} diverged, {rows.Count(r => r.Status == "failed")} failed); stopped by: {string.Join(", ", stops)}" +
+               $"; {rows.Count(r => r.StoppedBy == Lab.Stages.Train.StopReasons.Budget)} budget stops" +
+               (x.Elapsed > TimeSpan.Zero ? $"; wall time {x.Elapsed.TotalMinutes:F1} min" : "");
     }
 
-    /// <summary>A short Markdown report of the study.</summary>
-    public static string Markdown(PlanRow? study, IReadOnlyList<TrialRow> rows, IReadOnlyList<CurveRow> curve, IReadOnlyList<FitRow> fits,
-        IReadOnlyList<CurveSpec> specs, string unit, TimeSpan elapsed, int trained)
+    /// <summary>The study's training compute against the equivalent full grid.</summary>
+    public static string ComputeLine(Compute c)
+        => $"compute: {c.Flops:E2} FLOPs in {c.Seconds / 60:F1} min of training ({c.Trials} trials); the full grid (every size × learning rate × seed at every shard, " +
+           $"{c.GridTrials} trials) would be about {c.GridFlops:E2} FLOPs, {c.GridSeconds / 60:F0} min: the search spent {100 * c.Ratio:F0} % of it " +
+           "(FLOPs estimated as 6 × parameters × training units)";
+
+    /// <summary>Prints the best-fit model per shard of every curve, the fitted exponents, the trial counts and the compute.</summary>
+    public static void Print(Reporter report, StudySummary x)
+    {
+        report.Table($"Best-fit model per shard (validation metric from ONNX Runtime; m in {x.Unit})", PointHeaders, PointLines(x));
+        report.Table("Fits (95% bootstrap intervals)", FitHeaders, FitLines(x));
+        report.Line(TrialLine(x));
+        report.Line(ComputeLine(x.Compute));
+        if (!x.Concluded) report.Line("the search has not concluded every shard yet: the curves hold the shards it has");
+    }
+
+    /// <summary>The Markdown report of the study, plots embedded.</summary>
+    public static string Markdown(StudySummary x)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"# Learning curves: {study?.Domain}, preset {study?.Preset}, seed {study?.Seed}\n");
-        sb.AppendLine($"{rows.Count} trials{(trained >= 0 ? $" ({trained} trained in this run)" : "")}{(elapsed > TimeSpan.Zero ? $", wall time {elapsed.TotalMinutes:F1} min" : "")}; m in {unit}.\n");
-        sb.AppendLine("| curve | shard | m | best model | params | validation | test |\n|---|---|---|---|---|---|---|");
-        foreach (var c in curve) sb.AppendLine($"| {c.Curve} | {c.ShardIndex} | {c.M:N0} | {c.Model} | {c.Params:N0} | {F(c.Error)} | {F(c.TestError)} |");
+        sb.AppendLine($"# Learning curves: {x.Study?.Domain}, preset {x.Study?.Preset}, seed {x.Study?.Seed}\n");
+        sb.AppendLine($"m in {x.Unit}. Each point is the best-fit model of its shard: the smallest model within the noise margin of the best " +
+                      "error the search found, at its best learning rate, averaged over its seeds (± their standard deviation).\n");
+        sb.AppendLine($"- {TrialLine(x)}\n- {ComputeLine(x.Compute)}");
+        if (!x.Concluded) sb.AppendLine("- The search has not concluded every shard yet: the curves hold the shards it has.");
+        sb.AppendLine($"\n| {string.Join(" | ", PointHeaders)} |\n|{string.Concat(Enumerable.Repeat("---|", PointHeaders.Length))}");
+        foreach (var l in PointLines(x)) sb.AppendLine($"| {string.Join(" | ", l)} |");
         sb.AppendLine($"\n| {string.Join(" | ", FitHeaders)} |\n|{string.Concat(Enumerable.Repeat("---|", FitHeaders.Length))}");
-        foreach (var l in FitLines(specs, fits, curve, rows)) sb.AppendLine($"| {string.Join(" | ", l)} |");
-        sb.AppendLine("\nPlots: `plots/`. Tables: `trials.parquet`, `curve.parquet`, `fits.parquet`, `predictions.parquet`, `projections.parquet`.");
+        foreach (var l in FitLines(x)) sb.AppendLine($"| {string.Join(" | ", l)} |");
+        sb.AppendLine();
+        foreach (var s in x.Specs) sb.AppendLine($"![{s.Name}](plots/{Fitting.CurvePlot.Stem(s.Name)}.png)\n");
+        sb.AppendLine("Tables: `trials.parquet`, `curve.parquet`, `fits.parquet`, `predictions.parquet`, `projections.parquet`; the search: `space.parquet`, `plan.parquet`.");
         return sb.ToString();
     }
 }

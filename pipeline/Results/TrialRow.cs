@@ -50,6 +50,22 @@ public sealed record TrialRow
     [JsonPropertyName("onnx_path")] public string OnnxPath { get; init; } = "";
     [JsonPropertyName("onnx_sha256")] public string OnnxSha256 { get; init; } = "";
     [JsonPropertyName("device")] public string Device { get; init; } = "";
+    [JsonPropertyName("family")] public string Family { get; init; } = "";
+    [JsonPropertyName("size_index")] public int SizeIndex { get; init; }
+    [JsonPropertyName("lr_index")] public int LrIndex { get; init; }
+    [JsonPropertyName("replicate")] public int Replicate { get; init; }
+    [JsonPropertyName("train_seed")] public long TrainSeed { get; init; }
+    [JsonPropertyName("round")] public int Round { get; init; }
+    /// <summary>Why training stopped: early-stop, budget, diverged or pruned.</summary>
+    [JsonPropertyName("stopped_by")] public string StoppedBy { get; init; } = "";
+    /// <summary>Learning-rate decays on plateaus.</summary>
+    [JsonPropertyName("lr_decays")] public int LrDecays { get; init; }
+    /// <summary>Training units (tokens, images, frames) processed, repeats included.</summary>
+    [JsonPropertyName("train_units")] public long TrainUnits { get; init; }
+    /// <summary>Training compute, estimated as 6 × parameters × training units (forward and backward).</summary>
+    [JsonPropertyName("train_flops")] public double TrainFlops { get; init; }
+    /// <summary>TorchSharp's validation loss after each epoch, ';'-separated.</summary>
+    [JsonPropertyName("val_curve")] public string ValCurve { get; init; } = "";
     [JsonPropertyName("status")] public string Status { get; init; } = "";
     [JsonPropertyName("reason")] public string Reason { get; init; } = "";
     /// <summary>A metric column by its name (as domains name their curves' metrics).</summary>

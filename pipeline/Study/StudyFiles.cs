@@ -3,7 +3,9 @@ namespace Lab.Pipeline.Study;
 /// <summary>Where a study keeps its files: the plan, the prepared data, one result file and one model per trial.</summary>
 public sealed record StudyFiles(string Dir)
 {
-    /// <summary>plan.parquet.</summary>
+    /// <summary>space.parquet: the search space (every configuration the domain offers, first seed).</summary>
+    public string Space => Path.Combine(Dir, "space.parquet");
+    /// <summary>plan.parquet: the trials the search asked for so far, numbered in that order.</summary>
     public string Plan => Path.Combine(Dir, "plan.parquet");
     /// <summary>The prepared data of a domain (tokenised, split), written once by the plan.</summary>
     public string Prepared(string domain) => Path.Combine(Dir, "prepared", $"{domain}.bin");

@@ -11,66 +11,120 @@ using static LanguageExt.Prelude;
 namespace Lab.Pipeline.Study;
 
 /// <summary>
-/// plan → trials → gather, shared by every domain. `pipeline run` is the one-machine path through the same code:
-/// plan, then each trial in order (finished ones skipped), then gather. On a cluster each trial is its own job
-/// (`pipeline trial --index N`) and gather may run at any time.
+/// plan → rounds of (advance → trials) → gather, shared by every domain. `plan` prepares the data and writes the search
+/// space (space.parquet: every shard × family size × learning rate the domain offers); `advance` replays the best-fit
+/// search (<see cref="StudySearch"/>) over the finished trials and appends the trials of its next round to plan.parquet;
+/// `gather` writes the tables, the fits and the report. `pipeline run` is the one-machine loop through the same code;
+/// on a cluster each round is a job array (`pipeline trial --index N`) and a dependent job advances (`submit`).
+/// Decisions depend only on finished trials of complete rounds, so a killed run resumes to the same trials.
 /// </summary>
 public static class StudyRunner
 {
-    /// <summary>Plans, runs every trial not yet finished, gathers. Exit code 0, or 1 when a trial failed.</summary>
+    /// <summary>Plans, then runs rounds until the search has concluded every shard, then gathers. Exit code 0, or 1 when a trial failed.</summary>
     public static async Task<Either<Problem, int>> Run(IDomainRunner domain, RunOptions o, Reporter report)
     {
         var clock = Stopwatch.StartNew();
         var files = new StudyFiles(o.Out);
         var planned = await Plan(domain, o, report);
         if (planned.IsLeft) return planned.Map(_ => 0);
-        var plan = planned.Match(p => p, _ => []);
         int threads = Devices.SetThreads(o.Threads), trained = 0;
-        foreach (var row in plan)
+        var results = new TrialCache(files, report);
+        // failed trials of an earlier run are tried again first (a failure may have been transient)
+        foreach (var row in planned.Match(p => p, _ => []))
+            if (results.Read(row.TrialId) is { Status: "failed" })
+            {
+                var again = await RunOne(domain, files, row, threads, report, $"[{row.Index + 1}] again", results);
+                if (again.IsLeft) return again.Map(_ => 0);
+                trained++;
+            }
+        while (true)
         {
-            var tag = $"[{row.Index + 1}/{plan.Count}]";
-            var done = await RunOne(domain, files, row, threads, report, tag);
-            if (done.IsLeft) return done.Map(_ => 0);
-            if (done.Match(t => t, _ => false)) trained++;
+            var advanced = await Advance(files, report, results);
+            if (advanced.IsLeft) return advanced.Map(_ => 0);
+            var (next, total) = advanced.Match(a => a, _ => ([], 0));
+            if (next.Count == 0) break;
+            foreach (var row in next)
+            {
+                var done = await RunOne(domain, files, row, threads, report, $"[{row.Index + 1}/{total}]", results);
+                if (done.IsLeft) return done.Map(_ => 0);
+                if (done.Match(t => t, _ => false)) trained++;
+            }
         }
         return await Gather(files, report, clock.Elapsed, trained);
     }
 
-    /// <summary>Prepares the data and writes plan.parquet (rows numbered 0..n-1).</summary>
+    /// <summary>Prepares the data, writes space.parquet and plan.parquet with the search's first round.</summary>
     public static async Task<Either<Problem, List<PlanRow>>> Plan(IDomainRunner domain, RunOptions o, Reporter report)
     {
         if (Paths.CheckWritable(o.Out) is string bad) return new Problem(bad, "choose another --out");
         var files = new StudyFiles(o.Out);
-        var rows = domain.Plan(o, files, report).Map(list => list.Select((r, i) => r with { Index = i }).ToList());
-        if (rows.IsLeft) return rows;
-        var plan = rows.Match(r => r, _ => []);
-        await ParquetTable.Write(files.Plan, plan);
-        report.Line($"plan: {plan.Count} trials in {files.Plan}");
-        return plan;
+        var grid = domain.Plan(o, files, report);
+        if (grid.IsLeft) return grid;
+        var space = StudySearch.Index(grid.Match(g => g, _ => []));
+        if (space.Count == 0) return new Problem($"{domain.Name}: the preset offers no model to train");
+        await ParquetTable.Write(files.Space, space);
+        var families = space.GroupBy(r => r.Family).Select(g => $"{g.Key} ({g.Select(r => r.Model).Distinct().Count()} sizes, " +
+            $"{g.Min(r => r.Parameters):N0} to {g.Max(r => r.Parameters):N0} parameters)");
+        report.Line($"search space: {space.Count} configurations = {space.Select(r => r.ShardIndex).Distinct().Count()} shards × " +
+                    $"{string.Join(" + ", families)} × {space.Select(r => r.LearningRate).Distinct().Count()} learning rates; " +
+                    $"{domain.Search(space[0].Preset).Seeds} seeds at each shard's best fit");
+        var advanced = await Advance(files, report, new TrialCache(files, report), announce: false);
+        if (advanced.IsLeft) return advanced.Map(_ => new List<PlanRow>());
+        return await ReadPlan(files);
     }
 
-    /// <summary>Runs one trial unless it finished before; true when it trained now.</summary>
-    static async Task<Either<Problem, bool>> RunOne(IDomainRunner domain, StudyFiles files, PlanRow row, int threads, Reporter report, string tag)
+    /// <summary>
+    /// Replays the search over the finished trials and appends the trials of its next round that plan.parquet lacks
+    /// (rows keep their index; new ones are numbered on). Returns the round's trials that have no result yet (empty when
+    /// the search has concluded every shard) and the plan's length.
+    /// </summary>
+    public static async Task<Either<Problem, (List<PlanRow> Next, int Total)>> Advance(StudyFiles files, Reporter report, TrialCache? cache = null, bool announce = true)
     {
-        if (await Finished(files, row.TrialId, report) is not null)
+        var results = cache ?? new TrialCache(files, report);
+        var space = await ParquetTable.Read<PlanRow>(files.Space);
+        if (space.IsLeft) return space.Map(_ => (new List<PlanRow>(), 0)).MapLeft(p => p with { Fix = "run `pipeline plan` first" });
+        var rows = space.Match(s => s, _ => []);
+        if (rows.Count == 0) return new Problem($"{files.Space}: no rows", "run `pipeline plan` again");
+        var domain = DomainRegistry.Find(rows[0].Domain);
+        if (domain.IsLeft) return domain.Map(_ => (new List<PlanRow>(), 0));
+        var d = domain.Match(x => x, _ => throw new UnreachableException());
+        var settings = d.Search(rows[0].Preset);
+        string metric = d.Curves(rows)[0].ValMetric;
+        var searches = StudySearch.Replay(rows, settings, results.Read, metric);
+        var plan = File.Exists(files.Plan) ? (await ReadPlan(files)).Match(p => p, _ => []) : [];
+        var known = plan.Select(p => p.TrialId).ToHashSet();
+        var earlier = plan.Select(p => (Plan: p, Result: results.Read(p.TrialId))).Where(x => x.Result is not null).Select(x => (x.Plan, x.Result!)).ToList();
+        var added = searches.SelectMany(f => f.Visited).Where(r => !known.Contains(r.TrialId)).DistinctBy(r => r.TrialId)
+            .Select((r, i) => StudySearch.WithPruning(r, earlier, settings, metric) with { Index = plan.Count + i }).ToList();
+        if (added.Count > 0 || !File.Exists(files.Plan))
+        {
+            plan = [.. plan, .. added];
+            await ParquetTable.Write(files.Plan, plan);
+        }
+        var nextIds = searches.SelectMany(f => f.Next).Select(r => r.TrialId).ToHashSet();
+        var next = plan.Where(p => nextIds.Contains(p.TrialId)).ToList();
+        if (next.Count > 0 && announce)
+            report.Line($"round: {string.Join("; ", searches.Where(f => f.Next.Count > 0).Select(f => $"{f.Family} shard {f.Next[0].ShardIndex}: " +
+                string.Join(", ", f.Next.Select(r => r.Replicate > 0 ? $"{r.Model} lr {r.LearningRate:G3} seed {r.Replicate + 1}" : $"{r.Model} lr {r.LearningRate:G3}"))))}");
+        return (next, plan.Count);
+    }
+
+    static async Task<Either<Problem, List<PlanRow>>> ReadPlan(StudyFiles files) => await ParquetTable.Read<PlanRow>(files.Plan);
+
+    /// <summary>Runs one trial unless it finished before; true when it trained now.</summary>
+    static async Task<Either<Problem, bool>> RunOne(IDomainRunner domain, StudyFiles files, PlanRow row, int threads, Reporter report, string tag, TrialCache results)
+    {
+        if (results.Read(row.TrialId) is { Status: "ok" or "diverged" })
         {
             report.Line($"{tag} {row.TrialId} done before: shard {row.ShardIndex}, {row.Model}, lr {row.LearningRate}");
             return false;
         }
         var result = domain.Trial(row, files, threads, report, tag);
         if (result.IsLeft) return result.Map(_ => false);
-        await ParquetTable.Write(files.Trial(row.TrialId), [result.Match(r => r, _ => throw new UnreachableException())]);
+        var trial = result.Match(r => r, _ => throw new UnreachableException());
+        await ParquetTable.Write(files.Trial(row.TrialId), [trial]);
+        results.Remember(trial);
         return true;
-    }
-
-    /// <summary>The trial's result when it finished (ok or diverged); failed trials are tried again.</summary>
-    public static async Task<TrialRow?> Finished(StudyFiles files, string id, Reporter report)
-    {
-        var path = files.Trial(id);
-        if (!File.Exists(path)) return null;
-        return (await ParquetTable.Read<TrialRow>(path)).Match(
-            r => r.Count == 1 && r[0].Status is "ok" or "diverged" ? r[0] : null,
-            e => { report.Error($"{e}; the trial will be trained again"); return null; });
     }
 
     /// <summary>`pipeline trial`: runs exactly one trial of a plan (idempotent).</summary>
@@ -88,51 +142,61 @@ public static class StudyRunner
         Devices.SetThreads(threads);
         var domain = DomainRegistry.Find(row.Domain);
         if (domain.IsLeft) return domain.Map(_ => 0);
-        var done = await RunOne(domain.Match(d => d, _ => throw new UnreachableException()), StudyFiles.OfPlan(planPath), row,
-            threads > 0 ? threads : Environment.ProcessorCount, report, $"[{row.Index + 1}/{rows.Count}]");
+        var files = StudyFiles.OfPlan(planPath);
+        var results = new TrialCache(files, report);
+        var done = await RunOne(domain.Match(d => d, _ => throw new UnreachableException()), files, row,
+            threads > 0 ? threads : Environment.ProcessorCount, report, $"[{row.Index + 1}/{rows.Count}]", results);
         if (done.IsLeft) return done.Map(_ => 0);
-        var written = await Finished(StudyFiles.OfPlan(planPath), row.TrialId, report);
-        return written is null ? 1 : 0;
+        return results.Read(row.TrialId) is { Status: "ok" or "diverged" } ? 0 : 1;
     }
 
     /// <summary>
-    /// `pipeline gather`: unions the trial files of the plan into trials.parquet, takes the best model per shard into
-    /// curve.parquet, fits, writes the report, and lists missing or failed trials. Safe while trials still run (it only
-    /// reads finished files). Exit code 0 when every trial finished, 1 otherwise.
+    /// `pipeline gather`: unions the trial files of the plan into trials.parquet, replays the search into curve.parquet
+    /// (the best-fit model per shard with its seeds' mean, spread and count), fits, writes the report, and lists missing
+    /// or failed trials. Safe while trials still run (it only reads finished files). Exit code 0 when the search has
+    /// concluded and every trial finished, 1 otherwise.
     /// </summary>
     public static async Task<Either<Problem, int>> Gather(StudyFiles files, Reporter report, TimeSpan? elapsed = null, int trained = -1)
     {
         var plan = await ParquetTable.Read<PlanRow>(files.Plan);
         if (plan.IsLeft) return plan.Map(_ => 0);
+        var space = await ParquetTable.Read<PlanRow>(files.Space);
+        if (space.IsLeft) return space.Map(_ => 0);
         var rows = plan.Match(p => p, _ => []);
+        var spaceRows = space.Match(s => s, _ => []);
+        var cache = new TrialCache(files, report, quiet: true);
         var results = new List<TrialRow>(); var missing = new List<PlanRow>();
         foreach (var p in rows)
-        {
-            var path = files.Trial(p.TrialId);
-            var r = File.Exists(path) ? await ParquetTable.Read<TrialRow>(path) : Left<Problem, List<TrialRow>>(new Problem("missing"));
-            r.Match(x => { if (x.Count == 1) results.Add(x[0]); else missing.Add(p); }, _ => missing.Add(p));
-        }
+            if (cache.Read(p.TrialId) is { } r) results.Add(r); else missing.Add(p);
         await ParquetTable.Write(Path.Combine(files.Dir, "trials.parquet"), results);
-        var first = rows.FirstOrDefault();
+        var first = spaceRows.FirstOrDefault();
         var domain = first is null ? null : DomainRegistry.Find(first.Domain).Match(d => d, _ => null!);
-        var specs = domain?.Curves(rows) ?? [];
-        var curves = specs.Select(spec => (spec, rows: Curves.BestPerShard(results, spec))).ToList();
+        var specs = domain?.Curves(spaceRows) ?? [];
+        var settings = domain?.Search(first!.Preset) ?? new Lab.Stages.Search.SearchSettings();
+        string primary = specs.Count > 0 ? specs[0].ValMetric : "";
+        var searches = specs.Count > 0 ? StudySearch.Replay(spaceRows, settings, cache.Read, primary) : [];
+        var curves = specs.Select(spec => (spec, rows: StudySearch.Points(searches, spec, primary, cache.Read))).ToList();
         var curve = curves.SelectMany(c => c.rows).ToList();
         await ParquetTable.Write(Path.Combine(files.Dir, "curve.parquet"), curve);
         var analyses = new List<CurveAnalysis>(); var failures = new List<FitError>();
         foreach (var (spec, points) in curves)
         {
-            var (ok, failed) = FitCommand.Analyse([(spec.Name, points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params)).ToList())],
+            var (ok, failed) = FitCommand.Analyse([(spec.Name, points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params,
+                    c.Errors.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray())).ToList())],
                 new AnalysisOptions(BestGuess: double.IsFinite(spec.BestGuess) ? spec.BestGuess : null, Seed: (int)(first?.Seed ?? 17)));
             analyses.AddRange(ok); failures.AddRange(failed);
         }
         var fitRows = await FitOutputs.Write(files.Dir, analyses, failures, report);
+        var compute = Compute.Of(results, spaceRows, settings);
         var wall = elapsed ?? TimeSpan.Zero;
-        Summary.Print(report, results, curve, fitRows, specs, domain?.SizeUnit ?? "", wall, trained);
-        AtomicFile.WriteAllText(Path.Combine(files.Dir, "report.md"), Summary.Markdown(first, results, curve, fitRows, specs, domain?.SizeUnit ?? "", wall, trained));
+        var study = new StudySummary(first, results, curve, fitRows, specs, domain?.SizeUnit ?? "", wall, trained, compute, searches.All(s => s.State.Finished));
+        Summary.Print(report, study);
+        AtomicFile.WriteAllText(Path.Combine(files.Dir, "report.md"), Summary.Markdown(study));
         foreach (var m in missing) report.Error($"trial {m.Index} ({m.TrialId}: shard {m.ShardIndex}, {m.Model}, lr {m.LearningRate}) has no result yet");
         foreach (var f in results.Where(r => r.Status == "failed")) report.Error($"trial {f.TrialId} failed: {f.Reason}");
-        report.Line($"gather: {results.Count}/{rows.Count} trials finished, {missing.Count} missing, {results.Count(r => r.Status == "failed")} failed");
-        return missing.Count == 0 && results.All(r => r.Status != "failed") ? 0 : 1;
+        bool concluded = searches.Count > 0 && searches.All(s => s.State.Finished);
+        report.Line($"gather: {results.Count}/{rows.Count} trials finished, {missing.Count} missing, {results.Count(r => r.Status == "failed")} failed" +
+                    (concluded ? "; the search has concluded every shard" : "; the search has more rounds to run (`pipeline advance` or `submit`)"));
+        return missing.Count == 0 && concluded && results.All(r => r.Status != "failed") ? 0 : 1;
     }
 }

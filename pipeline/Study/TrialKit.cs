@@ -14,14 +14,15 @@ public static class TrialKit
 {
     /// <summary>A plan row for one trial, its id the hash of everything that determines the result.</summary>
     public static PlanRow PlanRow(string domain, string preset, RunOptions o, string dataPath, string fingerprint, Shard shard,
-        string model, string modelSpecJson, double lr, string hyper, int outputClasses)
+        string model, string modelSpecJson, double lr, string hyper, int outputClasses, string family = "", long parameters = 0)
     {
         var spec = new TrialSpec(domain, fingerprint, shard.Index, shard.Examples, shard.Size, model, lr, hyper, o.Seed);
         return new PlanRow
         {
             TrialId = spec.Id, Domain = domain, Preset = preset, Seed = o.Seed, DataPath = dataPath, DataFingerprint = fingerprint,
             ShardIndex = shard.Index, ShardExamples = shard.Examples, ShardSize = shard.Size, Model = model, ModelSpec = modelSpecJson,
-            LearningRate = lr, Hyper = hyper, Device = o.Device, OutputClasses = outputClasses
+            LearningRate = lr, Hyper = hyper, Device = o.Device, OutputClasses = outputClasses, Family = family, Parameters = parameters,
+            TrainSeed = o.Seed
         };
     }
 
@@ -41,6 +42,7 @@ public static class TrialKit
             ["model"] = model,
             ["preset"] = plan.Preset,
             ["seed"] = plan.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["train_seed"] = plan.TrainSeed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["learning_rate"] = plan.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
             ["shard_index"] = plan.ShardIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["data_fingerprint"] = plan.DataFingerprint,
@@ -54,13 +56,34 @@ public static class TrialKit
     public static string Outcome(string tag, PlanRow plan, TrialRow row, Func<string> ok)
         => row.Status == "ok" ? ok() : $"{tag} shard {plan.ShardIndex} {plan.Model} lr {plan.LearningRate}: {row.Status}: {row.Reason}";
 
-    /// <summary>The study's trials: every shard × model × learning rate, in that order (the plan's order).</summary>
+    /// <summary>The study's search space: every shard × model × learning rate, each model on its family's size ladder
+    /// with its parameter count (the study's search decides which of them to train).</summary>
     public static List<PlanRow> Grid<TModel>(string domain, string preset, RunOptions o, string dataPath, string fingerprint, Seq<Shard> shards,
-        Seq<TModel> models, Func<TModel, string> name, Seq<double> learningRates, string hyper, int outputClasses)
-        => (from shard in shards
-            from model in models
-            from lr in learningRates
-            select PlanRow(domain, preset, o, dataPath, fingerprint, shard, name(model), System.Text.Json.JsonSerializer.Serialize(model), lr, hyper, outputClasses)).ToList();
+        Seq<TModel> models, Func<TModel, string> name, Seq<double> learningRates, string hyper, int outputClasses,
+        Func<TModel, string> family, Func<TModel, long> parameters)
+    {
+        var counts = models.ToDictionary(name, parameters);
+        return (from shard in shards
+                from model in models
+                from lr in learningRates
+                select PlanRow(domain, preset, o, dataPath, fingerprint, shard, name(model), System.Text.Json.JsonSerializer.Serialize(model), lr, hyper,
+                    outputClasses, family(model), counts[name(model)])).ToList();
+    }
+
+    /// <summary>Trainable parameters of a model, counted on a throw-away instance built on the CPU.</summary>
+    public static long CountParameters(Func<TorchSharp.torch.nn.Module> build)
+    {
+        using var m = build();
+        return m.parameters().Sum(p => p.numel());
+    }
+
+    /// <summary>
+    /// How a planned trial trains: the preset's budget, patience and clipping, the trial's own seed (a further seed of a
+    /// best-fit configuration has its own), learning-rate decay on plateau, and the pruning the search armed for it.
+    /// </summary>
+    public static Lab.Stages.Train.TrainSettings Settings(PlanRow plan, int maxEpochs, int patience, double clipNorm, int decayPatience = 1)
+        => new(plan.LearningRate, maxEpochs, patience, clipNorm, plan.TrainSeed == 0 ? plan.Seed : plan.TrainSeed, decayPatience, 0.5,
+            double.IsFinite(plan.PruneAbove) ? (epoch, best) => epoch >= plan.PruneAfterEpoch && best > plan.PruneAbove : null);
 
     /// <summary>The models of the families --arch asks for ("default" = the given default, "all" = every family), or a
     /// problem naming the families there are.</summary>
@@ -83,7 +106,7 @@ public static class TrialKit
     }
 
     /// <summary>The shard of a plan row.</summary>
-    public static Shard Shard(PlanRow plan, long shardBase) => new(plan.ShardIndex, (int)plan.ShardExamples, plan.ShardSize, shardBase << plan.ShardIndex);
+    public static Shard Shard(PlanRow plan) => new(plan.ShardIndex, (int)plan.ShardExamples, plan.ShardSize, plan.ShardSize);
 
     /// <summary>The fields of a trial row that come from its plan row and model.</summary>
     public static TrialRow Row(PlanRow plan, string sizeUnit, string architecture, int width, int depth, Device device) => new()
@@ -91,14 +114,18 @@ public static class TrialKit
         TrialId = plan.TrialId, Domain = plan.Domain, Preset = plan.Preset, DataFingerprint = plan.DataFingerprint, ShardIndex = plan.ShardIndex,
         ShardExamples = plan.ShardExamples, ShardSize = plan.ShardSize, SizeUnit = sizeUnit, Model = plan.Model, Architecture = architecture,
         Width = width, Depth = depth, ModelSpec = plan.ModelSpec, LearningRate = plan.LearningRate, Seed = plan.Seed,
-        Device = device.type.ToString().ToLowerInvariant()
+        Device = device.type.ToString().ToLowerInvariant(), Family = plan.Family, SizeIndex = plan.SizeIndex, LrIndex = plan.LrIndex,
+        Replicate = plan.Replicate, TrainSeed = plan.TrainSeed, Round = plan.Round, Parameters = plan.Parameters
     };
 
-    /// <summary>The row after training: epochs, time, throughput, status and TorchSharp's best validation loss.</summary>
+    /// <summary>The row after training: epochs, why it stopped, time, throughput, compute, status and TorchSharp's
+    /// validation loss (best, and after each epoch).</summary>
     public static TrialRow Trained(TrialRow row, Lab.Stages.Train.TrainOutcome o, long parameters) => row with
     {
         Parameters = parameters, Epochs = o.Epochs, BestEpoch = o.BestEpoch, TrainSeconds = o.Seconds, TrainUnitsPerSecond = o.UnitsPerSecond,
-        Status = o.Status, Reason = o.Reason, ValCrossEntropyTorch = o.BestValidation
+        Status = o.Status, Reason = o.Reason, ValCrossEntropyTorch = o.BestValidation, StoppedBy = o.StoppedBy, LrDecays = o.Decays,
+        TrainUnits = o.UnitsSeen, TrainFlops = 6.0 * parameters * o.UnitsSeen,
+        ValCurve = string.Join(';', o.ValidationCurve.Map(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)))
     };
 
     /// <summary>

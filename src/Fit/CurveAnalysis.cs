@@ -4,8 +4,8 @@ using static LanguageExt.Prelude;
 namespace Lab.Fit;
 
 /// <summary>A point as read from a curves file: size, error, which split it is in, and optionally the parameter count
-/// of the best model there.</summary>
-public sealed record CurvePoint(double M, double Error, string Split = "fit", double? Params = null);
+/// of the best model there and the errors of its seeds (whose mean is <paramref name="Error"/>; the bootstrap resamples them).</summary>
+public sealed record CurvePoint(double M, double Error, string Split = "fit", double? Params = null, double[]? Replicates = null);
 
 /// <summary>Options of a curve analysis (the `pipeline fit` flags).</summary>
 /// <param name="Family">auto, or a family name.</param>
@@ -47,7 +47,7 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
             if (o.HoldoutLast >= sorted.Count) return new FitError(curve, $"--holdout-last {o.HoldoutLast} leaves no point to fit ({sorted.Count} points)");
             sorted = sorted.Select((p, i) => i >= sorted.Count - o.HoldoutLast ? p with { Split = "holdout" } : p).ToList();
         }
-        var fitPoints = sorted.Where(p => p.Split == "fit").Select(p => new Observation(p.M, p.Error)).ToList();
+        var fitPoints = sorted.Where(p => p.Split == "fit").Select(p => new Observation(p.M, p.Error, p.Replicates)).ToList();
         var held = sorted.Where(p => p.Split == "holdout").ToList();
 
         Either<FitError, ICurveFamily> family = o.Family.Equals("auto", StringComparison.OrdinalIgnoreCase)

@@ -58,12 +58,29 @@ public static class CurveFitter
         Parallel.For(0, resamples, r =>
         {
             var sample = Positions(n, r, seed).Select(i => arr[i]).ToArray();
+            sample = WithSeedNoise(sample, r, seed);
             var distinct = sample.GroupBy(p => p.M).Select(g => g.First()).ToArray();
             if (distinct.Length < k || distinct.Select(p => p.Error).Distinct().Count() == 1) return;
             var fit = family.Fit(sample.OrderBy(p => p.M).ToArray(), theta);
             if (fit is not null && fit.All(double.IsFinite)) fits[r] = new BootstrapFit(r, fit);
         });
         return fits.Where(f => f is not null).Select(f => f!).ToList();
+    }
+
+    /// <summary>
+    /// The second level of the bootstrap: a point that carries its seeds' errors gets, in resample r, the mean of as many
+    /// errors drawn from them with replacement (a generator seeded with (seed, r, position)), so a noisy point moves as much
+    /// as its seeds say. Points without seeds keep their error.
+    /// </summary>
+    public static Observation[] WithSeedNoise(Observation[] sample, int r, int seed)
+    {
+        if (!sample.Any(p => p.Replicates is { Length: > 1 })) return sample;
+        return sample.Select((p, i) =>
+        {
+            if (p.Replicates is not { Length: > 1 } reps || reps.Any(v => !double.IsFinite(v) || v <= 0)) return p;
+            var rng = new Random(unchecked(seed * 1_000_003 + r * 7919 + i * 104_729 + 1));
+            return p with { Error = Enumerable.Range(0, reps.Length).Average(_ => reps[rng.Next(reps.Length)]) };
+        }).ToArray();
     }
 
     /// <summary>The point positions (0..n-1, with repeats) of bootstrap resample r.</summary>

@@ -20,11 +20,13 @@ public class EndToEndTests(SmokeRunFixture smoke)
         var outDir = smoke.Out;
         var trials = Rows<TrialRow>(Path.Combine(outDir, "trials.parquet"));
         var preset = LmPreset.Smoke;
-        Assert.Equal(preset.ShardCount * preset.Models.Count * preset.LearningRates.Count, trials.Count);
+        var plan = Rows<Lab.Pipeline.Study.PlanRow>(Path.Combine(outDir, "plan.parquet"));
+        Assert.Equal(plan.Count, trials.Count);
         Assert.All(trials, t => Assert.Equal("ok", t.Status));
         Assert.All(trials, t => Assert.True(Math.Abs(t.OrtTorchGap) < 1e-4, $"ORT−torch gap {t.OrtTorchGap}"));
         var curve = Rows<CurveRow>(Path.Combine(outDir, "curve.parquet"));
-        Assert.Equal(preset.ShardCount, curve.Count);
+        Assert.Equal(preset.Shards.MinShards, curve.Count);   // the slice holds exactly the smoke ladder's three shards (2k, 4k, 8k tokens)
+        Assert.All(curve, c => Assert.Equal(preset.Search.Seeds, c.Seeds));
         var fits = Rows<FitRow>(Path.Combine(outDir, "fits.parquet"));
         Assert.Contains(fits, f => f.Parameter == "beta" && f.Family == "power-irreducible");
         Assert.Equal(curve.Count, Rows<PredictionRow>(Path.Combine(outDir, "predictions.parquet")).Count);

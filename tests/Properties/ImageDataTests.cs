@@ -25,7 +25,7 @@ public class ImageDataTests
         int k = 2 + kPick % 9;
         var train = Synthetic(seed.Get, 60, k);
         var test = Synthetic(seed.Get + 1, 5, k);
-        var preset = ImagePreset.Smoke with { ValPerClass = 7, ShardBase = k * 2, ShardCount = 4 };
+        var preset = ImagePreset.Smoke with { ValPerClass = 7, Shards = new Lab.Stages.Subset.ShardLadder(k * 2, k * 16, 4) };
         return ImageData.Prepare(train, test, preset, seed.Get).Match(d =>
         {
             bool balanced = Enumerable.Range(0, 4).All(s =>
@@ -97,7 +97,9 @@ public class ImageEndToEndTests
         var outDir = Path.Combine(Path.GetTempPath(), $"lab-img-{Guid.NewGuid():N}");
         Assert.Equal(0, await Cli.Run(["run", "--domain", "image", "--preset", "smoke", "--out", outDir, "--threads", "1", "--quiet"]));
         var trials = (await Lab.Pipeline.Io.ParquetTable.Read<Lab.Pipeline.Results.TrialRow>(Path.Combine(outDir, "trials.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
-        Assert.Equal(6, trials.Count);
+        var plan = (await Lab.Pipeline.Io.ParquetTable.Read<Lab.Pipeline.Study.PlanRow>(Path.Combine(outDir, "plan.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        Assert.Equal(plan.Count, trials.Count);
+        Assert.Equal(["cnn", "resnet"], trials.Select(t => t.Family).Distinct().Order().ToArray());
         Assert.All(trials, t =>
         {
             Assert.Equal("ok", t.Status);
@@ -106,12 +108,13 @@ public class ImageEndToEndTests
             Assert.True(Math.Abs(t.OrtTorchGap) < 1e-4, $"ORT−torch {t.OrtTorchGap}");
         });
         var curves = (await Lab.Pipeline.Io.ParquetTable.Read<Lab.Pipeline.Results.CurveRow>(Path.Combine(outDir, "curve.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
-        Assert.Equal(9 * 3, curves.Count);   // 3 metrics × (all, resnet, cnn) × 3 shards
+        Assert.Equal(9 * 3, curves.Count);   // 3 metrics × (all, resnet, cnn) × 3 shards (240 → 60 images)
+        Assert.All(curves, c => Assert.Equal(2, c.Seeds));
         Assert.Contains(curves, c => c.Curve == "image/cnn:val_top1_error");
         var reevalOut = outDir + "-reeval";
         Assert.Equal(0, await Cli.Run(["reeval", "--models", Path.Combine(outDir, "trials.parquet"), "--out", reevalOut, "--threads", "1", "--quiet"]));
         var rows = (await Lab.Pipeline.Io.ParquetTable.Read<Lab.Pipeline.Reeval.ReevalRow>(Path.Combine(reevalOut, "reevals.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
-        Assert.Equal(6, rows.Count);
+        Assert.Equal(trials.Count, rows.Count);
         Assert.All(rows, r => Assert.True(r.Metric == "val_top1_error" && Math.Abs(r.Difference) <= 1e-5 * Math.Max(1e-9, Math.Abs(r.RecordedValue)) + 1e-12, $"{r.TrialId}: {r.Value} vs {r.RecordedValue}"));
         Directory.Delete(outDir, true); Directory.Delete(reevalOut, true);
     }

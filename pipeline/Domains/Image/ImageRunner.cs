@@ -33,6 +33,9 @@ public sealed class ImageRunner : IDomainRunner
     /// <inheritdoc />
     public string SizeUnit => "images";
 
+    /// <inheritdoc />
+    public Lab.Stages.Search.SearchSettings Search(string preset) => ImagePreset.Named(preset).Match(p => p.Search, () => new Lab.Stages.Search.SearchSettings());
+
     static Either<Problem, ImagePreset> Preset(string name)
         => ImagePreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
 
@@ -59,7 +62,7 @@ public sealed class ImageRunner : IDomainRunner
                from _ in Devices.Choose(o.Device)
                from sets in ImageFiles.Load(dataPath)
                from data in ImageData.Prepare(sets.Train, sets.Test, p, o.Seed).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
-               from shards in Shards.Doubling(Enumerable.Repeat(1, data.Train.Count).ToList(), p.ShardBase, p.ShardCount)
+               from shards in Shards.Halving(Enumerable.Repeat(1, data.Train.Count).ToList(), p.Shards, "images", data.Train.Classes).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
                select PlanRows(o, p, data, shards, dataPath, files, report);
     }
 
@@ -69,7 +72,8 @@ public sealed class ImageRunner : IDomainRunner
                     $"{data.Train.Channels}×{data.Train.Height}×{data.Train.Width}, data {data.Fingerprint}");
         report.Line($"shards (images): {string.Join(", ", shards.Map(s => s.Size.ToString("N0")))}");
         ImageDataFile.Write(files.Prepared(Name), data);
-        return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, data.Train.Classes);
+        return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, data.Train.Classes,
+            m => m.Arch, m => TrialKit.CountParameters(() => new ConvNet(m, data.Train.Channels, data.Train.Classes, data.Mean, data.Std)));
     }
 
     readonly PreparedData<ImageData> prepared = new("image", ImageDataFile.Read, d => d.Fingerprint);
@@ -83,8 +87,8 @@ public sealed class ImageRunner : IDomainRunner
 
     TrialRow RunTrial(PlanRow plan, ImagePreset p, ImageData data, ImageModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
-        var shard = TrialKit.Shard(plan, p.ShardBase);
-        var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
+        var shard = TrialKit.Shard(plan);
+        var settings = TrialKit.Settings(plan, p.MaxEpochs, p.Patience, p.ClipNorm);
         var row = TrialKit.TrainExportEvaluate(plan, TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Depth, device), files, threads, report,
             $"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} images)",
             status => ImageTraining.Run(data, shard, model, p, settings, device,
@@ -138,7 +142,7 @@ public sealed class ImageRunner : IDomainRunner
         var key2 = $"{Path.GetFullPath(dataPath)}|{seed}|{valPerClass}";
         if (!reevalCache.TryGetValue(key2, out var data))
         {
-            var preset = ImagePreset.Default with { ValPerClass = valPerClass, ShardBase = 1, ShardCount = 1 };
+            var preset = ImagePreset.Default with { ValPerClass = valPerClass, Shards = new ShardLadder(1, 1, 1) };
             var prepared = ImageFiles.Load(dataPath).Bind(s => ImageData.Prepare(s.Train, s.Test, preset, seed));
             if (prepared.IsLeft) return prepared.Map(_ => (ReevalMeasurement)null!).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });
             data = prepared.Match(d => d, _ => throw new InvalidOperationException());

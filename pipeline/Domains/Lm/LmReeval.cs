@@ -38,7 +38,7 @@ public sealed class LmReeval(string defaultData)
         var preset = LmPreset.Default with
         {
             Name = "reeval", VocabSize = vocab.Size, MaxExampleTokens = (int)L("max_example_tokens"), ValTokens = L("val_tokens"),
-            TestTokens = L("test_tokens"), ShardBase = 1, ShardCount = 1, SeqLen = seqLen
+            TestTokens = L("test_tokens"), Shards = new Lab.Stages.Subset.ShardLadder(1, 1, 1), SeqLen = seqLen
         };
         var cacheKey = $"{Path.GetFullPath(dataPath)}|{meta["seed"]}|{preset.MaxExampleTokens}|{preset.ValTokens}|{preset.TestTokens}|{vocab.Hash}";
         if (!cache.TryGetValue(cacheKey, out var data))

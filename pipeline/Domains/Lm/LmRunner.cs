@@ -35,6 +35,9 @@ public sealed class LmRunner : IDomainRunner
     public IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan) =>
         [new CurveSpec("lm:val_cross_entropy", "val_cross_entropy", "test_cross_entropy", Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 1))];
 
+    /// <inheritdoc />
+    public Lab.Stages.Search.SearchSettings Search(string preset) => LmPreset.Named(preset).Match(p => p.Search, () => new Lab.Stages.Search.SearchSettings());
+
     static Either<Problem, LmPreset> Preset(string name)
         => LmPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
 
@@ -46,7 +49,7 @@ public sealed class LmRunner : IDomainRunner
                        from _ in Devices.Choose(o.Device)
                        from docs in TextCorpus.Load(dataPath)
                        from data in LmData.Prepare(docs.ToList(), p, o.Seed).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
-                       from shards in Shards.Doubling(data.Train.Select(e => e.Length).ToList(), p.ShardBase, p.ShardCount)
+                       from shards in Shards.Halving(data.Train.Select(e => e.Length).ToList(), p.Shards, "tokens").MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
                        select (p, data, shards);
         return prepared.Map(t =>
         {
@@ -55,7 +58,8 @@ public sealed class LmRunner : IDomainRunner
             report.Line($"shards (tokens): {string.Join(", ", shards.Map(s => s.Size.ToString("N0")))}");
             LmDataFile.Write(files.Prepared(Name), data);
             AtomicFile.WriteAllText(Path.Combine(files.Dir, "vocab.txt"), string.Join('\n', data.Vocab.Words) + "\n");
-            return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, data.Vocab.Size);
+            return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, data.Vocab.Size,
+                _ => "lstm", m => m.Parameters(data.Vocab.Size));
         });
     }
 
@@ -70,9 +74,9 @@ public sealed class LmRunner : IDomainRunner
 
     TrialRow RunTrial(PlanRow plan, LmPreset p, LmData data, LmModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
-        var shard = TrialKit.Shard(plan, p.ShardBase);
+        var shard = TrialKit.Shard(plan);
         var start = TrialKit.Row(plan, SizeUnitName, "lstm", model.Hidden, model.Layers, device) with { Parameters = model.Parameters(data.Vocab.Size) };
-        var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
+        var settings = TrialKit.Settings(plan, p.MaxEpochs, p.Patience, p.ClipNorm);
         var row = TrialKit.TrainExportEvaluate(plan, start, files, threads, report,
             $"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} tokens)",
             status => LmTraining.Run(data, shard, model, p, settings, device,

@@ -33,6 +33,9 @@ public sealed class NmtRunner : IDomainRunner
     /// <inheritdoc />
     public string SizeUnit => "target tokens";
 
+    /// <inheritdoc />
+    public Lab.Stages.Search.SearchSettings Search(string preset) => NmtPreset.Named(preset).Match(p => p.Search, () => new Lab.Stages.Search.SearchSettings());
+
     static Either<Problem, NmtPreset> Preset(string name)
         => NmtPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
 
@@ -54,7 +57,7 @@ public sealed class NmtRunner : IDomainRunner
                from corpus in ParallelFiles.Load(dataPath)
                let pairs = o.Reverse ? corpus.Pairs.Select(x => (x.Item2, x.Item1)).ToList() : corpus.Pairs
                from data in NmtData.Prepare(pairs, p, o.Seed).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
-               from shards in Shards.Doubling(data.Train.Select(x => x.Tgt.Length + 1).ToList(), p.ShardBase, p.ShardCount)
+               from shards in Shards.Halving(data.Train.Select(x => x.Tgt.Length + 1).ToList(), p.Shards, "target tokens").MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
                select PlanRows(o, p, data, shards, dataPath, files, report, o.Reverse ? $"{corpus.Second}→{corpus.First}" : $"{corpus.First}→{corpus.Second}");
     }
 
@@ -65,7 +68,8 @@ public sealed class NmtRunner : IDomainRunner
         report.Line($"shards (target tokens): {string.Join(", ", shards.Map(s => s.Size.ToString("N0")))}");
         NmtDataFile.Write(files.Prepared(Name), data);
         return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates,
-            $"{p.Hyper}-{(o.Reverse ? "reverse" : "forward")}", data.Vocab.Size);
+            $"{p.Hyper}-{(o.Reverse ? "reverse" : "forward")}", data.Vocab.Size,
+            m => m.Arch, m => TrialKit.CountParameters(() => NmtTraining.Create(m, data.Vocab.Size, p.MaxLen)));
     }
 
     readonly PreparedData<NmtData> prepared = new("nmt", NmtDataFile.Read, d => d.Fingerprint);
@@ -79,8 +83,8 @@ public sealed class NmtRunner : IDomainRunner
 
     TrialRow RunTrial(PlanRow plan, NmtPreset p, NmtData data, NmtModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
-        var shard = TrialKit.Shard(plan, p.ShardBase);
-        var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
+        var shard = TrialKit.Shard(plan);
+        var settings = TrialKit.Settings(plan, p.MaxEpochs, p.Patience, p.ClipNorm);
         var row = TrialKit.TrainExportEvaluate(plan, TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Layers, device), files, threads, report,
             $"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} target tokens)",
             status => NmtTraining.Run(data, shard, model, p, settings, device,
@@ -149,7 +153,7 @@ public sealed class NmtRunner : IDomainRunner
         var key2 = $"{Path.GetFullPath(dataPath)}|{meta["seed"]}|{meta["val_pairs"]}|{meta["test_pairs"]}|{meta["max_len"]}|{meta["direction"]}|{vocab.Hash}";
         if (!reevalCache.TryGetValue(key2, out var data))
         {
-            var preset = NmtPreset.Default with { ValPairs = I("val_pairs"), TestPairs = I("test_pairs"), MaxLen = I("max_len"), ShardBase = 1, ShardCount = 1 };
+            var preset = NmtPreset.Default with { ValPairs = I("val_pairs"), TestPairs = I("test_pairs"), MaxLen = I("max_len"), Shards = new ShardLadder(1, 1, 1) };
             var prepared = ParallelFiles.Load(dataPath).Bind(c => NmtData.Prepare(meta["direction"] == "reverse" ? c.Pairs.Select(x => (x.Item2, x.Item1)).ToList() : c.Pairs,
                 preset, long.Parse(meta["seed"], CultureInfo.InvariantCulture), bpe, vocab));
             if (prepared.IsLeft) return prepared.Map(_ => (ReevalMeasurement)null!).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });

@@ -46,6 +46,9 @@ public sealed class SpeechRunner : IDomainRunner
         return Metrics.SelectMany(m => TrialKit.PerArchitecture("speech", m.Metric, m.Test, Guess(m.Metric), archs)).ToList();
     }
 
+    /// <inheritdoc />
+    public Lab.Stages.Search.SearchSettings Search(string preset) => SpeechPreset.Named(preset).Match(p => p.Search, () => new Lab.Stages.Search.SearchSettings());
+
     static int Threads(int t) => t > 0 ? t : Environment.ProcessorCount;
 
     /// <summary>The data folder or manifest of a run: --data, or the synthesised corpus of the preset and seed (made now when missing).</summary>
@@ -69,7 +72,7 @@ public sealed class SpeechRunner : IDomainRunner
            from _ in Devices.Choose(o.Device)
            from dataPath in DataPath(o, p, report)
            from data in Load(dataPath, p.ValShare, o.Seed, Threads(o.Threads), report)
-           from shards in Shards.Doubling(data.Train.Items.Select(u => u.Frames).ToList(), p.ShardBase, p.ShardCount)
+           from shards in Shards.Halving(data.Train.Items.Select(u => u.Frames).ToList(), p.Shards, "frames")
                .MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
            select PlanRows(o, p, data, shards, dataPath, files, report);
 
@@ -87,7 +90,8 @@ public sealed class SpeechRunner : IDomainRunner
                     $"test {data.Test.Count:N0}; alphabet of {data.Vocab.Chars.Length} characters + blank; data {data.Fingerprint}");
         report.Line($"shards (frames of 10 ms): {string.Join(", ", shards.Map(s => $"{s.Size:N0} ({s.Examples:N0} utt.)"))}");
         SpeechDataFile.Write(files.Prepared(Name), data);
-        return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, data.Vocab.Size);
+        return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, data.Vocab.Size,
+            m => m.Arch, m => TrialKit.CountParameters(() => SpeechTraining.Create(m, data.Vocab.Size)));
     }
 
     readonly PreparedData<SpeechData> prepared = new("speech", SpeechDataFile.Read, d => d.Fingerprint);
@@ -101,8 +105,8 @@ public sealed class SpeechRunner : IDomainRunner
 
     TrialRow RunTrial(PlanRow plan, SpeechPreset p, SpeechData data, SpeechModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
-        var shard = TrialKit.Shard(plan, p.ShardBase);
-        var settings = new TrainSettings(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.Seed);
+        var shard = TrialKit.Shard(plan);
+        var settings = TrialKit.Settings(plan, p.MaxEpochs, p.Patience, p.ClipNorm);
         var row = TrialKit.TrainExportEvaluate(plan, TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Depth, device), files, threads, report,
             $"{tag} training {model.Name} on shard {shard.Index} ({shard.Examples:N0} utterances)",
             status => SpeechTraining.Run(data, shard, model, p, settings, device,

@@ -16,6 +16,38 @@ public static class Shards
     }
 
     /// <summary>
+    /// Cuts the shards of a ladder from examples of the given sizes, taken in the given (already shuffled) order: the
+    /// largest is the whole split or the ladder's cap, and each smaller one half of the next (see
+    /// <see cref="ShardLadder.Targets"/>); shard k is the shortest prefix whose size reaches its target, so prefixes
+    /// nest by construction. Fewer shards than the ladder's minimum is an error naming the minimum and what the data holds.
+    /// </summary>
+    public static Either<Problem, Seq<Shard>> Halving(IReadOnlyList<int> exampleSizes, ShardLadder ladder, string unit, long quantum = 1)
+    {
+        if (ladder.Smallest <= 0 || ladder.Cap < ladder.Smallest || ladder.MinShards < 1)
+            return new Problem($"shard ladder {ladder} must have 0 < smallest <= cap and at least one shard");
+        long total = exampleSizes.Sum(s => (long)s);
+        var targets = ladder.Targets(total, quantum);
+        if (targets.Count < ladder.MinShards)
+            return new Problem($"the training split has {total:N0} {unit}, enough for {targets.Count} halving shards of at least {ladder.Smallest:N0} {unit}; " +
+                               $"a learning curve needs at least {ladder.MinShards} (so at least {ladder.MinimumData:N0} {unit} of training data)",
+                "give more data with --data, or choose a preset with smaller shards (smoke)");
+        return Cut(exampleSizes, targets);
+    }
+
+    /// <summary>Shard k is the shortest prefix whose size reaches target k (targets ascending, at most the total).</summary>
+    static Seq<Shard> Cut(IReadOnlyList<int> exampleSizes, IReadOnlyList<long> targets)
+    {
+        var shards = new List<Shard>();
+        long running = 0; int taken = 0;
+        for (int k = 0; k < targets.Count; k++)
+        {
+            while (running < targets[k] && taken < exampleSizes.Count) running += exampleSizes[taken++];
+            shards.Add(new Shard(k, taken, running, targets[k]));
+        }
+        return shards.ToSeq();
+    }
+
+    /// <summary>
     /// Cuts <paramref name="count"/> shards with targets base·2^k from examples of the given sizes, taken in the given
     /// (already shuffled) order: shard k is the shortest prefix whose size reaches its target. Prefixes nest by construction.
     /// A target larger than the whole training split is an error naming the sizes.
@@ -28,14 +60,6 @@ public static class Shards
         if (largest > total)
             return new Problem($"the training split has {total:N0} units but the largest of {count} doubling shards needs {largest:N0}",
                 "use a smaller preset or more data (--data)");
-        var shards = new List<Shard>();
-        long running = 0; int taken = 0;
-        for (int k = 0; k < count; k++)
-        {
-            long target = baseSize << k;
-            while (running < target) running += exampleSizes[taken++];
-            shards.Add(new Shard(k, taken, running, target));
-        }
-        return shards.ToSeq();
+        return Cut(exampleSizes, Enumerable.Range(0, count).Select(k => baseSize << k).ToList());
     }
 }

@@ -7,7 +7,9 @@ namespace Lab.Stages.Train;
 
 /// <summary>
 /// The training loop every domain shares: Adam, gradient clipping, one dispose scope per step, validation after each
-/// epoch, early stopping with the best weights restored, divergence (NaN/inf loss) reported as a status.
+/// epoch, learning-rate decay on plateaus (back to the best weights, smaller step), early stopping with the best weights
+/// restored, an epoch budget, optional pruning of hopeless runs, divergence (NaN/inf loss) reported as a status; the
+/// outcome says why training stopped.
 /// </summary>
 public static class Trainer
 {
@@ -27,9 +29,9 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         var curve = new List<double>();
         Dictionary<string, Tensor>? best = null;
-        double bestVal = double.PositiveInfinity; int bestEpoch = 0, sinceBest = 0, epochs = 0;
+        double bestVal = double.PositiveInfinity, lr = settings.LearningRate; int bestEpoch = 0, sinceBest = 0, epochs = 0, decays = 0;
         long units = 0; double trainSeconds = 0;
-        string status = "ok", reason = "";
+        string status = "ok", reason = "", stoppedBy = StopReasons.Budget;
         try
         {
             for (int e = 0; e < settings.MaxEpochs; e++)
@@ -50,21 +52,35 @@ public static class Trainer
                     units += b.Units;
                 }
                 trainSeconds += clock.Elapsed.TotalSeconds - t0;
-                if (status != "ok") break;
+                if (status != "ok") { stoppedBy = StopReasons.Diverged; break; }
                 epochs = e + 1;
                 model.eval();
                 double v;
                 using (no_grad()) v = validate();
                 curve.Add(v);
                 onEpoch?.Invoke(epochs, v);
-                if (!double.IsFinite(v)) { status = "diverged"; reason = $"validation loss became {v} in epoch {epochs}"; break; }
+                if (!double.IsFinite(v)) { status = "diverged"; reason = $"validation loss became {v} in epoch {epochs}"; stoppedBy = StopReasons.Diverged; break; }
+                bool significant = v < bestVal * (1 - TrainSettings.MinRelativeImprovement);
                 if (v < bestVal)
                 {
-                    bestVal = v; bestEpoch = epochs; sinceBest = 0;
+                    // the best weights are always the lowest validation loss seen; only a clear improvement resets patience
+                    bestVal = v; bestEpoch = epochs;
                     DisposeAll(best);
                     best = Snapshot(model);
                 }
-                else if (++sinceBest >= settings.Patience) break;
+                if (significant) sinceBest = 0;
+                else
+                {
+                    if (++sinceBest >= settings.Patience) { stoppedBy = StopReasons.EarlyStop; break; }
+                    if (settings.DecayPatience > 0 && sinceBest % settings.DecayPatience == 0 && best is not null)
+                    {
+                        // plateau: go back to the best weights and continue with a smaller step
+                        Restore(model, best);
+                        lr *= settings.DecayFactor; decays++;
+                        foreach (var g in opt.ParamGroups) g.LearningRate = lr;
+                    }
+                }
+                if (settings.Prune?.Invoke(epochs, bestVal) == true) { stoppedBy = StopReasons.Pruned; break; }
             }
             if (best is not null) Restore(model, best);
             else if (status == "ok") { status = "failed"; reason = "no epoch finished"; }
@@ -75,7 +91,7 @@ public static class Trainer
             opt.Dispose();
         }
         model.eval();
-        return new TrainOutcome(status, reason, epochs, bestEpoch, bestVal, trainSeconds, units, curve.ToSeq());
+        return new TrainOutcome(status, reason, epochs, bestEpoch, bestVal, trainSeconds, units, curve.ToSeq(), stoppedBy, decays);
     }
 
     static Dictionary<string, Tensor> Snapshot(nn.Module model)

@@ -23,12 +23,12 @@ public sealed record ImageData(ImageSet Val, ImageSet Test, ImageSet Train, floa
         int k = Math.Max(train.Classes, test.Classes);
         var byClass = Enumerable.Range(0, k).Select(c => new List<int>()).ToArray();
         for (int i = 0; i < train.Count; i++) byClass[train.Labels[i]].Add(i);
-        long largest = p.ShardBase << (p.ShardCount - 1);
+        long largest = p.Shards.MinimumData;
         long perClassNeeded = p.ValPerClass + (largest + k - 1) / k;
         var small = Enumerable.Range(0, k).Where(c => byClass[c].Count < perClassNeeded).ToList();
         if (small.Count > 0)
             return new Problem($"class {small[0]} has {byClass[small[0]].Count} training images but preset '{p.Name}' needs {perClassNeeded} per class " +
-                               $"({p.ValPerClass} for validation + {largest:N0} / {k} for the largest shard)", "give more images or choose a smaller preset");
+                               $"({p.ValPerClass} for validation + {largest:N0} / {k} for the {p.Shards.MinShards} halving shards from {p.Shards.Smallest:N0} a curve needs)", "give more images or choose a smaller preset");
         var shuffled = byClass.Select((list, c) =>
         {
             var perm = Shards.Permutation(list.Count, seed * 7919 + c);

@@ -1,34 +1,38 @@
+using Lab.Stages.Search;
+using Lab.Stages.Subset;
 using LanguageExt;
 using static LanguageExt.Prelude;
 
 namespace Lab.Stages.Domains.Image;
 
 /// <summary>
-/// Plain values that size an image-classification study. Shard sizes are in images and multiples of the class count,
-/// so every shard is exactly class-balanced. The default preset finishes within 45 minutes on 2 cores.
+/// Plain values that size an image-classification study: the shard ladder (in images, multiples of the class count so
+/// every shard is class-balanced), each family's width ladder, the learning-rate ladder, the training budget and the
+/// search's settings.
 /// </summary>
 public sealed record ImagePreset(
-    string Name, int ValPerClass, long ShardBase, int ShardCount, Seq<ImageModelSpec> Models, Seq<double> LearningRates,
-    int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinImagesPerEpoch, double ClipNorm)
+    string Name, int ValPerClass, ShardLadder Shards, Seq<ImageModelSpec> Models, Seq<double> LearningRates,
+    int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinImagesPerEpoch, double ClipNorm, SearchSettings Search)
 {
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
-    public string Hyper => $"val{ValPerClass}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinImagesPerEpoch}-clip{ClipNorm}-aug-none";
+    public string Hyper => $"val{ValPerClass}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinImagesPerEpoch}-clip{ClipNorm}-aug-none-plateau0.5";
 
-    /// <summary>Under a minute: three tiny shards, one tiny model of each family.</summary>
-    public static readonly ImagePreset Smoke = new("smoke", 50, 60, 3,
-        Seq(new ImageModelSpec("resnet", 4, 1), new ImageModelSpec("cnn", 4, 1)), toSeq(new[] { 3e-3 }), 32, 256, 3, 1, 256, 5.0);
+    /// <summary>Widths about √2 apart (about twice the parameters each step) for both families.</summary>
+    static Seq<ImageModelSpec> Ladder(int depth, params int[] widths)
+        => toSeq(widths.Select(w => new ImageModelSpec("resnet", w, depth)).Concat(widths.Select(w => new ImageModelSpec("cnn", w, depth))));
 
-    /// <summary>The default study: 8 doubling shards (120 → 15,360 images) × 3 widths of each family.</summary>
-    public static readonly ImagePreset Default = new("default", 500, 120, 8,
-        Seq(new ImageModelSpec("resnet", 8, 1), new ImageModelSpec("resnet", 16, 1), new ImageModelSpec("resnet", 32, 1),
-            new ImageModelSpec("cnn", 8, 1), new ImageModelSpec("cnn", 16, 1), new ImageModelSpec("cnn", 32, 1)),
-        toSeq(new[] { 3e-3 }), 64, 500, 8, 2, 3840, 5.0);
+    /// <summary>Under a minute: three tiny shards, a three-width ladder of each family, two seeds.</summary>
+    public static readonly ImagePreset Smoke = new("smoke", 50, new ShardLadder(60, 240, 3), Ladder(1, 2, 4, 6),
+        toSeq(new[] { 1.5e-3, 3e-3, 6e-3 }), 32, 256, 3, 2, 256, 5.0, new SearchSettings(Seeds: 2, MaxTrialsPerShard: 6));
 
-    /// <summary>Hours: 9 shards to 30,720 images, deeper and wider models, two learning rates.</summary>
-    public static readonly ImagePreset Full = new("full", 500, 120, 9,
-        Seq(new ImageModelSpec("resnet", 8, 1), new ImageModelSpec("resnet", 16, 2), new ImageModelSpec("resnet", 32, 2), new ImageModelSpec("resnet", 64, 2),
-            new ImageModelSpec("cnn", 8, 1), new ImageModelSpec("cnn", 16, 2), new ImageModelSpec("cnn", 32, 2), new ImageModelSpec("cnn", 64, 2)),
-        toSeq(new[] { 1e-3, 3e-3 }), 64, 500, 15, 3, 7680, 5.0);
+    /// <summary>The default study: shards halving from 7,680 images (or the data) down to 120, widths 4 to 48 of each
+    /// family, five learning rates a factor 2 apart, three seeds.</summary>
+    public static readonly ImagePreset Default = new("default", 500, new ShardLadder(120, 7_680, 5), Ladder(1, 4, 6, 8, 12, 16, 24, 32, 48),
+        toSeq(new[] { 7.5e-4, 1.5e-3, 3e-3, 6e-3, 1.2e-2 }), 64, 500, 30, 3, 2_560, 5.0, new SearchSettings());
+
+    /// <summary>Hours: shards to 30,720 images, two blocks per stage, widths 8 to 96.</summary>
+    public static readonly ImagePreset Full = new("full", 500, new ShardLadder(120, 30_720, 5), Ladder(2, 8, 12, 16, 24, 32, 48, 64, 96),
+        toSeq(new[] { 7.5e-4, 1.5e-3, 3e-3, 6e-3, 1.2e-2 }), 64, 500, 40, 4, 7_680, 5.0, new SearchSettings(MaxTrialsPerShard: 14));
 
     /// <summary>The preset of a name, if there is one.</summary>
     public static Option<ImagePreset> Named(string name) => name.ToLowerInvariant() switch

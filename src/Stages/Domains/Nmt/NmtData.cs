@@ -36,9 +36,10 @@ public sealed record NmtData(Bpe Bpe, NmtVocabulary Vocab, NmtPair[] Train, NmtP
         NmtPair[] Held(int[] idx) => idx.Select(i => Ids((Pieces(pairs[i].Source), Pieces(pairs[i].Target)))).ToArray();
         var val = Held(splits.Val); var test = Held(splits.Test);
         long total = trainIds.Sum(x => (long)x.Tgt.Length + 1);
-        long largest = p.ShardBase << (p.ShardCount - 1);
-        if (total < largest)
-            return new Problem($"the training split has {total:N0} target tokens but the largest of {p.ShardCount} doubling shards needs {largest:N0}", "give more pairs or choose a smaller preset");
+        long needed = p.Shards.MinimumData;
+        if (total < needed)
+            return new Problem($"the training split has {total:N0} target tokens but a curve needs at least {needed:N0} ({p.Shards.MinShards} halving shards from {p.Shards.Smallest:N0})",
+                "give more pairs or choose a smaller preset");
         var fingerprint = Hashing.Sha256(string.Join("|", Bpe.Version, Hashing.Sha256(string.Join('\n', bpe.Merges.Select(m => m.Left + " " + m.Right))), vocab.Hash,
             Hashing.Sha256(trainIds.SelectMany(x => x.Src.Append(-1).Concat(x.Tgt).Append(-2))), Hashing.Sha256(val.SelectMany(x => x.Src.Append(-1).Concat(x.Tgt).Append(-2))),
             Hashing.Sha256(test.SelectMany(x => x.Src.Append(-1).Concat(x.Tgt).Append(-2))), p.MaxLen, seed))[..16];

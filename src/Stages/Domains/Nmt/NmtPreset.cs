@@ -1,34 +1,38 @@
+using Lab.Stages.Search;
+using Lab.Stages.Subset;
 using LanguageExt;
 using static LanguageExt.Prelude;
 
 namespace Lab.Stages.Domains.Nmt;
 
-/// <summary>Plain values that size a translation study (shard sizes in target subword tokens).</summary>
+/// <summary>Plain values that size a translation study: the shard ladder (in target subword tokens), each
+/// architecture's width ladder, the learning-rate ladder, the training budget and the search's settings.</summary>
 public sealed record NmtPreset(
-    string Name, int Merges, int MaxLen, int ValPairs, int TestPairs, long ShardBase, int ShardCount,
+    string Name, int Merges, int MaxLen, int ValPairs, int TestPairs, ShardLadder Shards,
     Seq<NmtModelSpec> Models, Seq<double> LearningRates, int BatchSize, int EvalBatch, int MaxEpochs, int Patience,
-    long MinTokensPerEpoch, double ClipNorm, int BleuPairs)
+    long MinTokensPerEpoch, double ClipNorm, int BleuPairs, SearchSettings Search)
 {
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
-    public string Hyper => $"bpe{Merges}-len{MaxLen}-val{ValPairs}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinTokensPerEpoch}-clip{ClipNorm}";
+    public string Hyper => $"bpe{Merges}-len{MaxLen}-val{ValPairs}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinTokensPerEpoch}-clip{ClipNorm}-plateau0.5";
 
-    /// <summary>A couple of minutes.</summary>
-    public static readonly NmtPreset Smoke = new("smoke", 500, 40, 100, 100, 2_000, 3,
-        Seq(new NmtModelSpec("lstm", 16, 1, 0.0), new NmtModelSpec("lstm", 32, 1, 0.0), new NmtModelSpec("transformer", 16, 1, 0.0), new NmtModelSpec("transformer", 32, 1, 0.0)),
-        toSeq(new[] { 5e-3 }), 16, 100, 3, 1, 6_000, 1.0, 100);
+    static Seq<NmtModelSpec> Ladder(string arch, int layers, double dropout, params int[] widths)
+        => toSeq(widths.Select(w => new NmtModelSpec(arch, w, layers, dropout)));
 
-    /// <summary>The default study: 7 doubling shards (8k to 512k target tokens) × 3 widths of each architecture
-    /// (`--arch` picks lstm, transformer or all; lstm by default).</summary>
-    public static readonly NmtPreset Default = new("default", 4000, 64, 500, 500, 8_000, 7,
-        Seq(new NmtModelSpec("lstm", 32, 1, 0.1), new NmtModelSpec("lstm", 64, 1, 0.1), new NmtModelSpec("lstm", 128, 1, 0.1),
-            new NmtModelSpec("transformer", 32, 2, 0.1), new NmtModelSpec("transformer", 64, 2, 0.1), new NmtModelSpec("transformer", 128, 2, 0.1)),
-        toSeq(new[] { 3e-3 }), 32, 100, 5, 1, 48_000, 1.0, 500);
+    /// <summary>Seconds: three tiny shards, three widths of each architecture, two seeds.</summary>
+    public static readonly NmtPreset Smoke = new("smoke", 500, 40, 100, 100, new ShardLadder(2_000, 8_000, 3),
+        Ladder("lstm", 1, 0.0, 8, 16, 32) + Ladder("transformer", 1, 0.0, 8, 16, 32),
+        toSeq(new[] { 2.5e-3, 5e-3, 1e-2 }), 16, 100, 3, 2, 6_000, 1.0, 100, new SearchSettings(Seeds: 2, MaxTrialsPerShard: 6));
 
-    /// <summary>Hours: all 31k pairs' worth of shards (8k to 1M target tokens), widths and depths of both families, two learning rates.</summary>
-    public static readonly NmtPreset Full = new("full", 8000, 64, 500, 500, 8_000, 8,
-        Seq(new NmtModelSpec("lstm", 64, 1, 0.1), new NmtModelSpec("lstm", 128, 2, 0.2), new NmtModelSpec("lstm", 256, 2, 0.3),
-            new NmtModelSpec("transformer", 64, 2, 0.1), new NmtModelSpec("transformer", 128, 3, 0.1), new NmtModelSpec("transformer", 256, 3, 0.2)),
-        toSeq(new[] { 1e-3, 3e-3 }), 32, 100, 12, 2, 96_000, 1.0, 500);
+    /// <summary>The default study: shards halving from 64k target tokens down to 2k, widths 16 to 256 of each
+    /// architecture (`--arch` picks lstm, transformer or all; lstm by default), five learning rates, three seeds.</summary>
+    public static readonly NmtPreset Default = new("default", 4000, 64, 500, 500, new ShardLadder(2_000, 64_000, 5),
+        Ladder("lstm", 1, 0.1, 16, 32, 64, 128, 256) + Ladder("transformer", 2, 0.1, 16, 32, 64, 128, 256),
+        toSeq(new[] { 7.5e-4, 1.5e-3, 3e-3, 6e-3, 1.2e-2 }), 32, 100, 20, 3, 24_000, 1.0, 500, new SearchSettings());
+
+    /// <summary>Hours: shards to 1M target tokens, deeper models to width 512.</summary>
+    public static readonly NmtPreset Full = new("full", 8000, 64, 500, 500, new ShardLadder(8_000, 1_000_000, 5),
+        Ladder("lstm", 2, 0.2, 32, 64, 128, 256, 512) + Ladder("transformer", 3, 0.1, 32, 64, 128, 256, 512),
+        toSeq(new[] { 5e-4, 1e-3, 2e-3, 4e-3, 8e-3 }), 32, 100, 30, 4, 96_000, 1.0, 500, new SearchSettings(MaxTrialsPerShard: 14));
 
     /// <summary>The preset of a name, if there is one.</summary>
     public static Option<NmtPreset> Named(string name) => name.ToLowerInvariant() switch

@@ -1,3 +1,5 @@
+using Lab.Stages.Search;
+using Lab.Stages.Subset;
 using LanguageExt;
 using static LanguageExt.Prelude;
 
@@ -8,27 +10,31 @@ namespace Lab.Stages.Domains.Speech;
 /// audio: 360,000 frames = one hour). With a real manifest the corpus fields are unused except <see cref="ValShare"/>.
 /// </summary>
 public sealed record SpeechPreset(
-    string Name, CorpusSpec Corpus, double ValShare, long ShardBase, int ShardCount, Seq<SpeechModelSpec> Models, Seq<double> LearningRates,
-    int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinFramesPerEpoch, double ClipNorm)
+    string Name, CorpusSpec Corpus, double ValShare, ShardLadder Shards, Seq<SpeechModelSpec> Models, Seq<double> LearningRates,
+    int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinFramesPerEpoch, double ClipNorm, SearchSettings Search)
 {
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
-    public string Hyper => $"b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinFramesPerEpoch}-clip{ClipNorm}-{SpeechData.Version}";
+    public string Hyper => $"b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinFramesPerEpoch}-clip{ClipNorm}-plateau0.5-{SpeechData.Version}";
 
-    /// <summary>Seconds: a 360-utterance corpus, three shards, one tiny model of each family.</summary>
-    public static readonly SpeechPreset Smoke = new("smoke", new CorpusSpec(240, 60, 60, 0.5, 3, 8, 1), 0.1, 6_000, 3,
-        Seq(new SpeechModelSpec("ds2", 16, 1, 4), new SpeechModelSpec("conv", 32, 1)), toSeq(new[] { 3e-3 }), 16, 64, 2, 1, 20_000, 5.0);
+    static Seq<SpeechModelSpec> Ds2(params int[] widths) => toSeq(widths.Select(w => new SpeechModelSpec("ds2", w, 1)));
+    static Seq<SpeechModelSpec> Conv(int depth, params int[] widths) => toSeq(widths.Select(w => new SpeechModelSpec("conv", w, depth)));
 
-    /// <summary>The default study: 7 doubling shards (about 2 to 140 minutes of audio) × 3 GRU widths of ds2.</summary>
-    public static readonly SpeechPreset Default = new("default", new CorpusSpec(5_000, 300, 300, 0.5, 3, 8, 1), 0.05, 12_000, 7,
-        Seq(new SpeechModelSpec("ds2", 32, 1), new SpeechModelSpec("ds2", 64, 1), new SpeechModelSpec("ds2", 128, 1),
-            new SpeechModelSpec("conv", 64, 2), new SpeechModelSpec("conv", 128, 2), new SpeechModelSpec("conv", 256, 2)),
-        toSeq(new[] { 3e-3 }), 16, 64, 15, 3, 400_000, 5.0);
+    /// <summary>Seconds: a 360-utterance corpus, three shards, three sizes of each family, two seeds.</summary>
+    public static readonly SpeechPreset Smoke = new("smoke", new CorpusSpec(240, 60, 60, 0.5, 3, 8, 1), 0.1, new ShardLadder(6_000, 24_000, 3),
+        toSeq(new[] { 8, 16, 32 }.Select(w => new SpeechModelSpec("ds2", w, 1, 4))) + Conv(1, 16, 32, 64),
+        toSeq(new[] { 1.5e-3, 3e-3, 6e-3 }), 16, 64, 2, 2, 20_000, 5.0, new SearchSettings(Seeds: 2, MaxTrialsPerShard: 6));
 
-    /// <summary>Hours: 9 shards (to about 9 hours of audio), deeper models.</summary>
-    public static readonly SpeechPreset Full = new("full", new CorpusSpec(16_500, 500, 500, 0.5, 3, 8, 1), 0.03, 12_000, 9,
-        Seq(new SpeechModelSpec("ds2", 64, 1), new SpeechModelSpec("ds2", 128, 2), new SpeechModelSpec("ds2", 256, 2), new SpeechModelSpec("ds2", 384, 3),
-            new SpeechModelSpec("conv", 128, 2), new SpeechModelSpec("conv", 256, 3), new SpeechModelSpec("conv", 384, 4), new SpeechModelSpec("conv", 512, 4)),
-        toSeq(new[] { 1e-3, 2e-3 }), 32, 64, 20, 3, 480_000, 5.0);
+    /// <summary>The default study: shards halving from 384,000 frames (64 minutes of audio, or the corpus) down to 12,000
+    /// (2 minutes), GRU widths 16 to 256 of ds2 (`--arch conv|all` for the convolution-only family), five learning
+    /// rates, three seeds.</summary>
+    public static readonly SpeechPreset Default = new("default", new CorpusSpec(5_000, 300, 300, 0.5, 3, 8, 1), 0.05, new ShardLadder(12_000, 384_000, 5),
+        Ds2(16, 32, 64, 128, 256) + Conv(2, 32, 48, 64, 96, 128, 192, 256),
+        toSeq(new[] { 7.5e-4, 1.5e-3, 3e-3, 6e-3, 1.2e-2 }), 16, 64, 20, 3, 200_000, 5.0, new SearchSettings());
+
+    /// <summary>Hours: shards to about 9 hours of audio, deeper models.</summary>
+    public static readonly SpeechPreset Full = new("full", new CorpusSpec(16_500, 500, 500, 0.5, 3, 8, 1), 0.03, new ShardLadder(12_000, 3_072_000, 5),
+        toSeq(new[] { 64, 128, 256, 384, 512 }.Select(w => new SpeechModelSpec("ds2", w, 2))) + Conv(3, 128, 192, 256, 384, 512),
+        toSeq(new[] { 5e-4, 1e-3, 2e-3, 4e-3, 8e-3 }), 32, 64, 30, 4, 480_000, 5.0, new SearchSettings(MaxTrialsPerShard: 14));
 
     /// <summary>The preset of a name, if there is one.</summary>
     public static Option<SpeechPreset> Named(string name) => name.ToLowerInvariant() switch

@@ -1,0 +1,100 @@
+using LanguageExt;
+using static LanguageExt.Prelude;
+
+namespace Lab.Stages.Search;
+
+/// <summary>
+/// The per-shard search for the best-fit model of one family (Hestness et al. 2017, §3): pure and replayable.
+/// <para>On each shard, starting from the previous shard's best-fit configuration (the first shard: a small size at the
+/// middle learning rate), the first round measures the start and its four neighbours (one size down and up, half and
+/// twice the learning rate). Then, round by round: the best-fit size is the smallest whose error (at its best learning
+/// rate) is within the noise margin of the best error found; every unmeasured neighbour of the best-fit configuration
+/// is measured next. So the walk goes up while a larger size beats the incumbent by more than the margin, down while a
+/// smaller one is within it, and the learning rate moves the same way. It stops when every neighbour is measured — the
+/// point is bracketed: a smaller size is measurably worse and a larger one measurably no better — or at a ladder's end or
+/// the trial cap, which the result names. The best-fit configuration is then trained with further seeds; their spread is
+/// the point's noise and, pooled, sets the next shards' margin.</para>
+/// <para>Each decision depends only on the errors of complete earlier rounds, so replaying with the results on disk
+/// gives the same trials in the same order however often a run was killed; <see cref="Replay"/> returns the trials
+/// of the first round that is not complete.</para>
+/// </summary>
+public static class BestFitSearch
+{
+    /// <summary>Replays one family's search over <paramref name="shards"/> shards with ladders of
+    /// <paramref name="sizes"/> sizes and <paramref name="rates"/> learning rates.</summary>
+    /// <param name="measured">The error of a trial when it has finished (+∞ for a failed or diverged run), else null.</param>
+    public static SearchState Replay(int shards, int sizes, int rates, SearchSettings s, Func<SearchTrial, double?> measured)
+    {
+        if (shards <= 0 || sizes <= 0 || rates <= 0) return new SearchState(Seq<ShardResult>(), Seq<SearchTrial>(), Seq<SearchTrial>());
+        var done = new List<ShardResult>();
+        var visited = new List<SearchTrial>();
+        var start = new Config(Math.Clamp(s.StartSize, 0, sizes - 1), (rates - 1) / 2);
+        for (int k = 0; k < shards; k++)
+        {
+            double margin = s.Margin(done.Select(d => d.Std / d.Mean).ToList());
+            var known = new Dictionary<Config, double>();
+            var trials = new List<SearchTrial>();
+            bool capped = false; int round = 0;
+            while (true)
+            {
+                var ask = known.Count == 0 ? Cross(start, sizes, rates) : Neighbours(BestFit(known, margin), sizes, rates).Where(c => !known.ContainsKey(c)).ToList();
+                if (ask.Count == 0) break;
+                if (known.Count > 0 && trials.Count + ask.Count > s.MaxTrialsPerShard) { capped = true; break; }
+                var batch = ask.Select(c => new SearchTrial(k, c.Size, c.Lr, 0, round)).ToList();
+                visited.AddRange(batch);
+                var missing = batch.Where(t => measured(t) is null).ToSeq();
+                if (!missing.IsEmpty) return new SearchState(done.ToSeq(), missing, visited.ToSeq());
+                foreach (var t in batch) known[t.Config] = measured(t)!.Value;
+                trials.AddRange(batch);
+                round++;
+            }
+            var best = BestFit(known, margin);
+            var seeds = Enumerable.Range(1, Math.Max(0, s.Seeds - 1)).Select(r => new SearchTrial(k, best.Size, best.Lr, r, round)).ToList();
+            visited.AddRange(seeds);
+            var missingSeeds = seeds.Where(t => measured(t) is null).ToSeq();
+            if (!missingSeeds.IsEmpty) return new SearchState(done.ToSeq(), missingSeeds, visited.ToSeq());
+            trials.AddRange(seeds);
+            var errors = Seq1(known[best]) + seeds.Select(t => measured(t)!.Value).ToSeq();
+            done.Add(new ShardResult(k, best, errors, margin, Bounds(best, sizes, rates, capped), trials.ToSeq()));
+            start = best;
+        }
+        return new SearchState(done.ToSeq(), Seq<SearchTrial>(), visited.ToSeq());
+    }
+
+    /// <summary>The start and its four neighbours inside the ladders.</summary>
+    static List<Config> Cross(Config c, int sizes, int rates) => [c, .. Neighbours(c, sizes, rates)];
+
+    /// <summary>One size down and up at the same learning rate, half and twice the learning rate at the same size.</summary>
+    static IEnumerable<Config> Neighbours(Config c, int sizes, int rates)
+    {
+        if (c.Size > 0) yield return c with { Size = c.Size - 1 };
+        if (c.Size < sizes - 1) yield return c with { Size = c.Size + 1 };
+        if (c.Lr > 0) yield return c with { Lr = c.Lr - 1 };
+        if (c.Lr < rates - 1) yield return c with { Lr = c.Lr + 1 };
+    }
+
+    /// <summary>
+    /// The best-fit configuration of the measured ones: the smallest size whose best error (over learning rates) is within
+    /// <paramref name="margin"/> (relative) of the best error, at the learning rate that gave that error. Ties go to the
+    /// lower learning rate.
+    /// </summary>
+    public static Config BestFit(IReadOnlyDictionary<Config, double> known, double margin)
+    {
+        double best = known.Values.Min();
+        double limit = double.IsFinite(best) ? best * (1 + margin) : double.PositiveInfinity;
+        return known.GroupBy(kv => kv.Key.Size).OrderBy(g => g.Key)
+            .Select(g => g.OrderBy(kv => kv.Value).ThenBy(kv => kv.Key.Lr).First())
+            .First(kv => kv.Value <= limit || !double.IsFinite(best)).Key;
+    }
+
+    static Seq<string> Bounds(Config best, int sizes, int rates, bool capped)
+    {
+        var b = new List<string>();
+        if (sizes > 1 && best.Size == sizes - 1) b.Add("size-cap");
+        if (sizes > 1 && best.Size == 0) b.Add("size-floor");
+        if (rates > 1 && (best.Lr == 0 || best.Lr == rates - 1)) b.Add("lr-edge");
+        if (capped) b.Add("trial-cap");
+        if (sizes == 1) b.Add("size-cap");
+        return b.ToSeq();
+    }
+}

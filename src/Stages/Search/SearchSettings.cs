@@ -1,0 +1,27 @@
+namespace Lab.Stages.Search;
+
+/// <summary>
+/// How the best-fit search walks each shard (plain values a preset sets).
+/// </summary>
+/// <param name="Seeds">Training seeds of each shard's best configuration, in all (its noise is their spread).</param>
+/// <param name="MarginFloor">The smallest noise margin, relative to the best error (used alone before any shard's seeds
+/// have been measured).</param>
+/// <param name="NoiseZ">The margin is this many relative seed standard deviations (pooled over the shards done so far), at
+/// least <see cref="MarginFloor"/>.</param>
+/// <param name="StartSize">Ladder position of the first shard's first model (a small one).</param>
+/// <param name="MaxTrialsPerShard">The compute cap of a shard's walk (first seeds only); a walk that reaches it ends there
+/// and its point is reported as bound by it.</param>
+/// <param name="PruneRelative">A candidate still worse than its round's incumbent's best validation loss by more than this
+/// fraction after as many epochs as the incumbent needed is stopped as hopeless (0: never).</param>
+public sealed record SearchSettings(int Seeds = 3, double MarginFloor = 0.01, double NoiseZ = 2.0, int StartSize = 1,
+    int MaxTrialsPerShard = 12, double PruneRelative = 0.25)
+{
+    /// <summary>The relative margin once seed spreads are known: max(floor, z·pooled relative std).</summary>
+    public double Margin(IReadOnlyList<double> relativeStds)
+    {
+        var known = relativeStds.Where(double.IsFinite).ToList();
+        if (known.Count == 0) return MarginFloor;
+        double pooled = Math.Sqrt(known.Average(s => s * s));
+        return Math.Max(MarginFloor, NoiseZ * pooled);
+    }
+}

@@ -1,0 +1,41 @@
+using LanguageExt;
+
+namespace Lab.Stages.Search;
+
+/// <summary>A configuration of one family on one shard: a position on the size ladder and one on the learning-rate
+/// ladder (both ascending).</summary>
+public sealed record Config(int Size, int Lr);
+
+/// <summary>One training run the search asks for: a configuration on a shard with a replicate number (0 = the study
+/// seed; 1.. = further seeds of the shard's best configuration).</summary>
+public sealed record SearchTrial(int Shard, int Size, int Lr, int Replicate, int Round)
+{
+    /// <summary>The configuration it trains.</summary>
+    public Config Config => new(Size, Lr);
+}
+
+/// <summary>What the search concluded for one shard of one family.</summary>
+/// <param name="Shard">Shard index.</param>
+/// <param name="Best">The best-fit configuration: the smallest size within the margin of the best error, at its best learning rate.</param>
+/// <param name="Errors">The best-fit configuration's error for each seed (replicate 0 first).</param>
+/// <param name="Margin">The relative noise margin the walk used.</param>
+/// <param name="BoundBy">Empty when bracketed; else what ended the walk: "size-cap" (the ladder's largest model
+/// was best-fit), "size-floor" (its smallest), "lr-edge" (the end of the learning-rate ladder), "trial-cap".</param>
+/// <param name="Trials">Every trial of the shard, in the order the search asked for them.</param>
+public sealed record ShardResult(int Shard, Config Best, Seq<double> Errors, double Margin, Seq<string> BoundBy, Seq<SearchTrial> Trials)
+{
+    /// <summary>Both neighbours in size measured and on the right side of the margin, learning rate inside its ladder.</summary>
+    public bool Bracketed => BoundBy.IsEmpty;
+    /// <summary>Mean error over seeds.</summary>
+    public double Mean => Errors.Average();
+    /// <summary>Sample standard deviation over seeds (NaN for one seed).</summary>
+    public double Std => Errors.Count < 2 ? double.NaN : Math.Sqrt(Errors.Sum(e => (e - Mean) * (e - Mean)) / (Errors.Count - 1));
+}
+
+/// <summary>Where a family's search stands: the shards it has concluded, the trials it needs next (none: finished), and
+/// every trial it has asked for so far in the order it asked (the next ones included).</summary>
+public sealed record SearchState(Seq<ShardResult> Done, Seq<SearchTrial> Next, Seq<SearchTrial> Visited)
+{
+    /// <summary>Every shard concluded.</summary>
+    public bool Finished => Next.IsEmpty;
+}
