@@ -3,7 +3,7 @@ using LanguageExt;
 
 namespace Lab.Stages.Subset;
 
-/// <summary>Nested shards that double in size, cut as prefixes of a seeded permutation of the training examples.</summary>
+/// <summary>Nested shards that double in size (halving down from the data), cut as prefixes of a seeded permutation of the training examples.</summary>
 public static class Shards
 {
     /// <summary>A deterministic permutation of 0..n-1 for a seed (Fisher–Yates with a seeded generator).</summary>
@@ -47,19 +47,4 @@ public static class Shards
         return shards.ToSeq();
     }
 
-    /// <summary>
-    /// Cuts <paramref name="count"/> shards with targets base·2^k from examples of the given sizes, taken in the given
-    /// (already shuffled) order: shard k is the shortest prefix whose size reaches its target. Prefixes nest by construction.
-    /// A target larger than the whole training split is an error naming the sizes.
-    /// </summary>
-    public static Either<Problem, Seq<Shard>> Doubling(IReadOnlyList<int> exampleSizes, long baseSize, int count)
-    {
-        if (baseSize <= 0 || count <= 0) return new Problem($"shard base {baseSize} and count {count} must be positive");
-        long total = exampleSizes.Sum(s => (long)s);
-        long largest = baseSize << (count - 1);
-        if (largest > total)
-            return new Problem($"the training split has {total:N0} units but the largest of {count} doubling shards needs {largest:N0}",
-                "use a smaller preset or more data (--data)");
-        return Cut(exampleSizes, Enumerable.Range(0, count).Select(k => baseSize << k).ToList());
-    }
 }

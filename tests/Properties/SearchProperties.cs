@@ -1,0 +1,124 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Lab.Stages.Search;
+
+namespace Lab.Tests;
+
+/// <summary>
+/// The best-fit search on synthetic objectives whose optimum is known: inside the ladders (found and bracketed), beyond
+/// the size cap (reported as bound by it), noisy (bracketed within the noise); deterministic; a kill at any point
+/// resumes to the same trials.
+/// </summary>
+public class SearchProperties
+{
+    /// <summary>An error surface over (shard, size, lr): from each shard's optimal size on, a larger model gains only
+    /// <paramref name="flatGain"/> (relative) per step — nothing measurable — while each step below costs 20 %; the learning
+    /// rate is a bowl around its optimum (+10 % per step away). The optimum moves up one size every <paramref name="every"/> shards.</summary>
+    static double Objective(int shard, int size, int lr, int sOpt, int lOpt, int every, double flatGain)
+    {
+        int opt = sOpt + shard / every;
+        double e = 1.0 / (1 + 0.1 * shard);
+        e *= size < opt ? Math.Pow(1.2, opt - size) : Math.Pow(1 - flatGain, size - opt);
+        return e * (1 + 0.1 * Math.Abs(lr - lOpt));
+    }
+
+    /// <summary>Runs the search to the end the way `pipeline run` does: each round's trials measured, then replay.</summary>
+    static (SearchState State, List<SearchTrial> Ran) Run(int shards, int sizes, int rates, SearchSettings s, Func<SearchTrial, double> f,
+        Dictionary<SearchTrial, double>? known = null)
+    {
+        known ??= new Dictionary<SearchTrial, double>();
+        var ran = new List<SearchTrial>();
+        for (int guard = 0; guard < 10_000; guard++)
+        {
+            var state = BestFitSearch.Replay(shards, sizes, rates, s, t => known.TryGetValue(t with { Round = 0 }, out var v) ? v : null);
+            if (state.Finished) return (state, ran);
+            foreach (var t in state.Next) { known[t with { Round = 0 }] = f(t); ran.Add(t); }
+        }
+        throw new InvalidOperationException("the search did not finish");
+    }
+
+    [Property(MaxTest = 200)]
+    public Property An_optimum_inside_the_ladders_is_found_and_bracketed(PositiveInt a, PositiveInt b, PositiveInt c, PositiveInt d, PositiveInt e)
+    {
+        int sizes = 4 + a.Get % 6, rates = 3 + b.Get % 4, every = 1 + d.Get % 3;
+        int shift = Math.Min((c.Get % 6) / every, sizes - 3);   // how far the optimum moves up over the shards
+        int shards = shift * every + 1 + (c.Get % every);
+        int sOpt = 1 + e.Get % (sizes - 2 - shift);
+        int lOpt = 1 + (a.Get + b.Get) % (rates - 2);
+        var s = new SearchSettings(Seeds: 3, MaxTrialsPerShard: 100, StartSize: 1);
+        var (state, _) = Run(shards, sizes, rates, s, t => Objective(t.Shard, t.Size, t.Lr, sOpt, lOpt, every, 0.001));
+        bool ok = state.Done.Count == shards && state.Done.ForAll(r =>
+            r.Best.Size == sOpt + r.Shard / every && r.Best.Lr == lOpt && r.Bracketed && r.Errors.Count == 3);
+        return ok.Label($"sizes {sizes} rates {rates} shards {shards} sOpt {sOpt} lOpt {lOpt} every {every}: " +
+                        string.Join("; ", state.Done.Map(r => $"shard {r.Shard} best {r.Best} bound [{string.Join(',', r.BoundBy)}]")));
+    }
+
+    [Property(MaxTest = 100)]
+    public Property An_optimum_beyond_the_size_cap_is_reported_as_bound_by_it(PositiveInt a, PositiveInt b, PositiveInt c)
+    {
+        int sizes = 3 + a.Get % 6, rates = 3 + b.Get % 3, shards = 1 + c.Get % 4;
+        var s = new SearchSettings(MaxTrialsPerShard: 100);
+        // every larger model is 10 % better: the best-fit size is past the ladder's end
+        var (state, _) = Run(shards, sizes, rates, s, t => Math.Pow(0.9, t.Size) * (1 + 0.1 * Math.Abs(t.Lr - 1)));
+        bool ok = state.Done.ForAll(r => r.Best.Size == sizes - 1 && r.BoundBy.Contains("size-cap") && !r.Bracketed);
+        return ok.Label(string.Join("; ", state.Done.Map(r => $"shard {r.Shard} best {r.Best} bound [{string.Join(',', r.BoundBy)}]")));
+    }
+
+    [Property(MaxTest = 100)]
+    public Property A_walk_that_reaches_the_trial_cap_says_so(PositiveInt a)
+    {
+        int sizes = 9, rates = 5;
+        var s = new SearchSettings(MaxTrialsPerShard: 6 + a.Get % 2, StartSize: 0);
+        // the optimum is at the top: the walk needs more rounds than the cap allows
+        var (state, _) = Run(1, sizes, rates, s, t => Math.Pow(0.8, t.Size) * (1 + 0.1 * Math.Abs(t.Lr - 2)));
+        var r = state.Done[0];
+        bool ok = r.BoundBy.Contains("trial-cap") && r.Trials.Count(t => t.Replicate == 0) <= s.MaxTrialsPerShard;
+        return ok.Label($"best {r.Best} bound [{string.Join(',', r.BoundBy)}] trials {r.Trials.Count}");
+    }
+
+    [Property(MaxTest = 150)]
+    public Property A_noisy_objective_is_bracketed_within_the_noise(PositiveInt a, PositiveInt b, PositiveInt noiseSeed)
+    {
+        int sizes = 7, rates = 5, shards = 4, sOpt = 2 + a.Get % 3, lOpt = 1 + b.Get % 3;
+        const double noise = 0.005;   // 0.5 % relative seed noise
+        double Noise(SearchTrial t) => noise * Normal(HashCode.Combine(noiseSeed.Get, t.Shard, t.Size, t.Lr, t.Replicate));
+        double True(int shard, int size, int lr) => Objective(shard, size, lr, sOpt, lOpt, 100, 0.001);
+        var s = new SearchSettings(Seeds: 3, MarginFloor: 0.01, MaxTrialsPerShard: 100);
+        var (state, _) = Run(shards, sizes, rates, s, t => True(t.Shard, t.Size, t.Lr) * (1 + Noise(t)));
+        // the best-fit configuration is within the noise of the true best-fit one: its true error no more than the
+        // margin plus a few noise deviations above the true optimum, and never a smaller size that is measurably worse
+        bool ok = state.Done.ForAll(r =>
+        {
+            double best = Enumerable.Range(0, sizes).SelectMany(z => Enumerable.Range(0, rates).Select(l => True(r.Shard, z, l))).Min();
+            return True(r.Shard, r.Best.Size, r.Best.Lr) <= best * (1 + r.Margin + 6 * noise) && r.Best.Size >= sOpt - 0;
+        });
+        bool noiseMeasured = state.Done.ForAll(r => double.IsFinite(r.Std) && r.Std < 10 * noise * r.Mean);
+        return (ok && noiseMeasured).Label(string.Join("; ", state.Done.Map(r => $"shard {r.Shard} best {r.Best} (opt {sOpt},{lOpt}) margin {r.Margin:F4} sd {r.Std:E2}")));
+    }
+
+    /// <summary>A standard normal draw from a hash (Box–Muller on two uniform draws of a generator seeded with it).</summary>
+    static double Normal(int seed)
+    {
+        var rng = new Random(seed);
+        double u1 = 1 - rng.NextDouble(), u2 = rng.NextDouble();
+        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+
+    [Property(MaxTest = 100)]
+    public Property The_search_is_deterministic_and_a_kill_at_any_point_resumes_to_the_same_trials(PositiveInt a, PositiveInt b, PositiveInt kill)
+    {
+        int sizes = 5 + a.Get % 4, rates = 3 + b.Get % 3, shards = 3;
+        var s = new SearchSettings(Seeds: 3, MaxTrialsPerShard: 12);
+        double F(SearchTrial t) => Objective(t.Shard, t.Size, t.Lr, 1 + a.Get % 3, 1, 2, 0.003) * (1 + 0.004 * Normal(HashCode.Combine(b.Get, t.Shard, t.Size, t.Lr, t.Replicate)));
+        var (full, ran) = Run(shards, sizes, rates, s, F);
+        var (again, ranAgain) = Run(shards, sizes, rates, s, F);
+        // killed after k trials: the results on disk are the first k trials run; resume from them
+        int k = kill.Get % (ran.Count + 1);
+        var disk = ran.Take(k).ToDictionary(t => t with { Round = 0 }, F);
+        var (resumed, ranAfter) = Run(shards, sizes, rates, s, F, disk);
+        bool same = full.Visited.SequenceEqual(again.Visited) && ran.SequenceEqual(ranAgain)
+                    && resumed.Visited.SequenceEqual(full.Visited) && ran.Skip(k).SequenceEqual(ranAfter);
+        return same.Label($"killed after {k} of {ran.Count}: resumed ran {ranAfter.Count}");
+    }
+}
