@@ -6,7 +6,7 @@ using Opt = System.CommandLine;
 
 namespace Lab.Pipeline;
 
-/// <summary>The command line: `pipeline run`, `prepare`, `plan`, `trial`, `gather`, `submit`, `bench`, `fit`, `fit-bench`, `reeval`. Exit codes: 0 done, 1 some trial failed, 2 bad input.</summary>
+/// <summary>The command line: `pipeline run`, `prepare`, `plan`, `trial`, `advance`, `gather`, `submit`, `bench`, `fit`, `fit-bench`, `reeval`. Exit codes: 0 done, 1 some trial failed, 2 bad input.</summary>
 public static class Cli
 {
     /// <summary>Parses and runs; returns the exit code.</summary>
@@ -80,7 +80,7 @@ public static class Cli
         });
 
         var planOut = new System.CommandLine.Option<string>("--out") { Description = "study folder (plan.parquet, prepared data, trial results)", Required = true };
-        var plan = new Command("plan", "prepare the data once and write plan.parquet: one row per trial") { domain, preset, data, planOut, device, seed, reverse, arch, quiet };
+        var plan = new Command("plan", "prepare the data once, write the search space (space.parquet) and the search's first round (plan.parquet)") { domain, preset, data, planOut, device, seed, reverse, arch, quiet };
         plan.SetAction(async (pr, ct) =>
         {
             var reporter = NewReporter(pr.GetValue(quiet));
@@ -104,6 +104,14 @@ public static class Cli
             var result = await Lab.Pipeline.Study.StudyRunner.Gather(Lab.Pipeline.Study.StudyFiles.OfPlan(pr.GetValue(planFile)!), reporter);
             return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
         });
+        var advance = new Command("advance", "replay the best-fit search over the finished trials and append its next round to plan.parquet (prints the indices to run; none when the search has concluded)") { planFile, quiet };
+        advance.SetAction(async (pr, ct) =>
+        {
+            var reporter = NewReporter(pr.GetValue(quiet));
+            var result = await Lab.Pipeline.Study.StudyRunner.Advance(Lab.Pipeline.Study.StudyFiles.OfPlan(pr.GetValue(planFile)!), reporter);
+            return result.Match(a => { reporter.Plain(string.Join(' ', a.Next.Select(r => r.Index))); return 0; },
+                problem => { reporter.Error(problem.ToString()); return 2; });
+        });
         var slurm = new System.CommandLine.Option<bool>("--slurm") { Description = "submit to Slurm (the only scheduler supported)", Required = true };
         var partition = new System.CommandLine.Option<string?>("--partition") { Description = "Slurm partition" };
         var cpus = new System.CommandLine.Option<int>("--cpus-per-task") { Description = "CPUs (and torch threads) per trial", DefaultValueFactory = _ => 1 };
@@ -112,7 +120,7 @@ public static class Cli
         var time = new System.CommandLine.Option<string?>("--time") { Description = "Slurm time limit per job, e.g. 01:00:00" };
         var dryRun = new System.CommandLine.Option<bool>("--dry-run") { Description = "only write the sbatch scripts" };
         var command = new System.CommandLine.Option<string?>("--command") { Description = "how jobs start the pipeline (default: dotnet <this pipeline.dll>)" };
-        var submit = new Command("submit", "submit a plan as a Slurm job array plus a dependent gather job") { planFile, slurm, partition, cpus, gpus, maxParallel, time, dryRun, command, quiet };
+        var submit = new Command("submit", "run the search on Slurm: the next round as a job array plus a dependent job that submits the round after it (gather when the search has concluded)") { planFile, slurm, partition, cpus, gpus, maxParallel, time, dryRun, command, quiet };
         submit.SetAction(async (pr, ct) =>
         {
             var reporter = NewReporter(pr.GetValue(quiet));
@@ -127,7 +135,7 @@ public static class Cli
             Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => Lab.Pipeline.Study.StudyRunner.Run(r, o, rep)),
             Study("prepare", "make the domain's default data where it is generated (speech: synthesise the corpus; prints its folder)", (r, o, rep) => Task.FromResult(r.Prepare(o, rep))),
             Study("bench", "throughput and model FLOP utilisation of the domain's models", (r, o, rep) => r.Bench(o, rep)),
-            plan, trial, gather, submit,
+            plan, trial, advance, gather, submit,
             fit,
             fitBench,
             reeval,

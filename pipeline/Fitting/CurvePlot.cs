@@ -4,8 +4,9 @@ using ScottPlot;
 namespace Lab.Pipeline.Fitting;
 
 /// <summary>
-/// One picture per curve (PNG and SVG): left, the learning curve on log-log axes — observed points (held-out ones as
-/// open red circles), the fitted curve, its 95% bootstrap band, the regions shaded; right, the best model's parameter
+/// One picture per curve (PNG and SVG): left, the learning curve on log-log axes — observed points with ±1 standard
+/// deviation of their seeds (held-out ones as open red circles), the fitted curve, its 95% bootstrap band, the regions
+/// shaded, the x range running to the projections (4× the largest size); right, the best model's parameter
 /// count against m with s(m) = alpha·m^beta_p.
 /// </summary>
 public static class CurvePlot
@@ -93,9 +94,18 @@ public static class CurvePlot
         }
         var line = p.Add.Scatter(xs, band.Select(b => Math.Log10(b.Value)).ToArray(), Colors.SteelBlue);
         line.MarkerSize = 0; line.LineWidth = 2; line.LegendText = $"{a.Fit.Family.Name} fit";
+        // ±1 standard deviation of each point's seeds (points that carry them)
+        foreach (var o in a.Fit.Points.Where(o => o.Replicates is { Length: > 1 }))
+        {
+            var r = o.Replicates!;
+            double mean = r.Average(), sd = Math.Sqrt(r.Sum(v => (v - mean) * (v - mean)) / (r.Length - 1));
+            if (!(sd > 0) || mean - sd <= 0) continue;
+            var bar = p.Add.Line(Math.Log10(o.M), Math.Log10(mean - sd), Math.Log10(o.M), Math.Log10(mean + sd));
+            bar.Color = Colors.Black; bar.LineWidth = 1.5f;
+        }
         var fitPts = pts.Where(x => x.Split == "fit").ToArray();
         var fitMarks = p.Add.Markers(fitPts.Select(x => Math.Log10(x.M)).ToArray(), fitPts.Select(x => Math.Log10(x.Observed)).ToArray(), MarkerShape.FilledCircle, 9, Colors.Black);
-        fitMarks.LegendText = "fitted points";
+        fitMarks.LegendText = a.Fit.Points.Any(o => o.Replicates is { Length: > 1 }) ? "fitted points (mean ± sd of seeds)" : "fitted points";
         var held = pts.Where(x => x.Split == "holdout").ToArray();
         if (held.Length > 0)
         {

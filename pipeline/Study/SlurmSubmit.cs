@@ -11,9 +11,11 @@ namespace Lab.Pipeline.Study;
 public sealed record SubmitOptions(string Plan, string? Partition, int CpusPerTask, int GpusPerTask, int MaxParallel, string? Time, bool DryRun, string? Command);
 
 /// <summary>
-/// Writes an sbatch job array over a plan (one task per trial, `pipeline trial --index $SLURM_ARRAY_TASK_ID`) and a
-/// gather job that depends on it with afterany — so failed trials never leave it pending; gather itself lists what is
-/// missing or failed — and submits both with sbatch.
+/// Runs the best-fit search on Slurm, one round at a time: `submit` advances the search (appending the round's trials
+/// to plan.parquet), writes and submits a job array over exactly those trials (`pipeline trial --index
+/// $SLURM_ARRAY_TASK_ID`) and a dependent job (afterany, so failed trials never leave it pending) that runs this same
+/// `submit` again for the next round. When the search has concluded every shard, `submit` submits the gather job
+/// instead. Every step is idempotent: a round that is submitted twice trains nothing twice.
 /// </summary>
 public static class SlurmSubmit
 {
@@ -28,58 +30,78 @@ public static class SlurmSubmit
 
     static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
 
-    /// <summary>The two scripts (trials array, gather), written into &lt;study&gt;/slurm/.</summary>
-    public static (string Trials, string Gather) Scripts(SubmitOptions o, int trials)
+    /// <summary>The three scripts of a round (its trial array over <paramref name="indices"/>, the job that submits the
+    /// next round, the gather job), written into &lt;study&gt;/slurm/.</summary>
+    public static (string Trials, string Next, string Gather) Scripts(SubmitOptions o, IReadOnlyList<int> indices)
     {
         var files = StudyFiles.OfPlan(o.Plan);
         var log = Path.Combine(files.Dir, "slurm");
         var command = o.Command ?? DefaultCommand();
         var plan = Quote(Path.GetFullPath(o.Plan));
-        string Header(string name, string output)
+        string Header(string name, string output, int cpus)
         {
             var sb = new StringBuilder("#!/bin/bash\n");
             sb.AppendLine($"#SBATCH --job-name={name}");
             sb.AppendLine($"#SBATCH --output={Path.Combine(log, output)}");
-            sb.AppendLine($"#SBATCH --cpus-per-task={Math.Max(1, o.CpusPerTask)}");
+            sb.AppendLine($"#SBATCH --cpus-per-task={cpus}");
             if (o.Partition is not null) sb.AppendLine($"#SBATCH --partition={o.Partition}");
             if (o.Time is not null) sb.AppendLine($"#SBATCH --time={o.Time}");
             return sb.ToString();
         }
-        var t = new StringBuilder(Header("lab-trials", "trial-%A_%a.out"));
-        t.AppendLine($"#SBATCH --array=0-{trials - 1}{(o.MaxParallel > 0 ? $"%{o.MaxParallel}" : "")}");
+        int cpus = Math.Max(1, o.CpusPerTask);
+        var t = new StringBuilder(Header("lab-trials", "trial-%A_%a.out", cpus));
+        t.AppendLine($"#SBATCH --array={string.Join(',', indices)}{(o.MaxParallel > 0 ? $"%{o.MaxParallel}" : "")}");
         if (o.GpusPerTask > 0) t.AppendLine($"#SBATCH --gpus-per-task={o.GpusPerTask}");
         t.AppendLine("set -euo pipefail");
-        t.AppendLine($"exec {command} trial --plan {plan} --threads {Math.Max(1, o.CpusPerTask)}");
-        var g = new StringBuilder(Header("lab-gather", "gather-%j.out"));
+        t.AppendLine($"exec {command} trial --plan {plan} --threads {cpus}");
+        var n = new StringBuilder(Header("lab-next", "next-%j.out", 1));
+        n.AppendLine("set -euo pipefail");
+        var again = new List<string> { "submit", "--plan", plan, "--slurm", "--cpus-per-task", cpus.ToString(CultureInfo.InvariantCulture),
+            "--gpus-per-task", o.GpusPerTask.ToString(CultureInfo.InvariantCulture), "--max-parallel", o.MaxParallel.ToString(CultureInfo.InvariantCulture),
+            "--command", Quote(command) };
+        if (o.Partition is not null) again.AddRange(["--partition", Quote(o.Partition)]);
+        if (o.Time is not null) again.AddRange(["--time", Quote(o.Time)]);
+        n.AppendLine($"exec {command} {string.Join(' ', again)}");
+        var g = new StringBuilder(Header("lab-gather", "gather-%j.out", cpus));
         g.AppendLine("set -euo pipefail");
         g.AppendLine($"exec {command} gather --plan {plan}");
-        return (t.ToString(), g.ToString());
+        return (t.ToString(), n.ToString(), g.ToString());
     }
 
-    /// <summary>Writes the scripts and, unless a dry run, submits them; prints the job ids.</summary>
+    /// <summary>Advances the search and submits its next round (or, when it has concluded, the gather job); prints the job ids.</summary>
     public static async Task<Either<Problem, int>> Run(SubmitOptions o, Reporter report)
     {
-        var plan = await ParquetTable.Read<PlanRow>(o.Plan);
-        if (plan.IsLeft) return plan.Map(_ => 0);
-        int n = plan.Match(p => p.Count, _ => 0);
-        if (n == 0) return new Problem($"{o.Plan}: the plan has no trials");
-        var dir = Path.Combine(StudyFiles.OfPlan(o.Plan).Dir, "slurm");
+        var files = StudyFiles.OfPlan(o.Plan);
+        var advanced = await StudyRunner.Advance(files, report);
+        if (advanced.IsLeft) return advanced.Map(_ => 0);
+        var (next, total) = advanced.Match(a => a, _ => ([], 0));
+        var dir = Path.Combine(files.Dir, "slurm");
         Directory.CreateDirectory(dir);
-        var (trials, gather) = Scripts(o, n);
-        var trialsPath = Path.Combine(dir, "trials.sbatch");
+        var (trials, chain, gather) = Scripts(o, next.Select(r => r.Index).ToList());
         var gatherPath = Path.Combine(dir, "gather.sbatch");
-        AtomicFile.WriteAllText(trialsPath, trials);
         AtomicFile.WriteAllText(gatherPath, gather);
-        report.Line($"wrote {trialsPath} ({n} array tasks) and {gatherPath}");
+        if (next.Count == 0)
+        {
+            report.Line($"the search has concluded every shard ({total} trials): wrote {gatherPath}");
+            if (o.DryRun) return 0;
+            var g = Sbatch(["--parsable", gatherPath]);
+            if (g.IsLeft) return g.Map(_ => 0);
+            report.Plain($"gather job {g.Match(id => id, _ => "")}");
+            return 0;
+        }
+        var trialsPath = Path.Combine(dir, "trials.sbatch");
+        var nextPath = Path.Combine(dir, "next.sbatch");
+        AtomicFile.WriteAllText(trialsPath, trials);
+        AtomicFile.WriteAllText(nextPath, chain);
+        report.Line($"wrote {trialsPath} ({next.Count} array tasks: trials {string.Join(", ", next.Select(r => r.Index))} of {total}), {nextPath} and {gatherPath}");
         if (o.DryRun) return 0;
         var first = Sbatch(["--parsable", trialsPath]);
         if (first.IsLeft) return first.Map(_ => 0);
         var arrayId = first.Match(id => id, _ => "");
-        var second = Sbatch(["--parsable", $"--dependency=afterany:{arrayId}", gatherPath]);
+        var second = Sbatch(["--parsable", $"--dependency=afterany:{arrayId}", nextPath]);
         if (second.IsLeft) return second.Map(_ => 0);
-        var gatherId = second.Match(id => id, _ => "");
         report.Plain($"trials job {arrayId}");
-        report.Plain($"gather job {gatherId}");
+        report.Plain($"next-round job {second.Match(id => id, _ => "")}");
         return 0;
     }
 

@@ -42,19 +42,23 @@ public class SlurmTests(SmokeRunFixture smoke)
         int code = await Cli.Run(["submit", "--plan", Path.Combine(study, "plan.parquet"), "--slurm", "--cpus-per-task", "1", "--quiet"], stdout: stdout);
         Assert.Equal(0, code);
         var ids = stdout.ToString().Split('\n').Where(l => l.Contains(" job ")).Select(l => l.Split(' ')[^1].Trim()).ToArray();
-        Assert.Equal(2, ids.Length);
+        Assert.Equal(2, ids.Length);   // the first round's array and the job that submits the next round
+        // the rounds chain themselves (each round's last job submits the next); the last one submits gather
         var clock = Stopwatch.StartNew();
-        while ((Shell("squeue", $"-h -j {ids[0]},{ids[1]}") ?? "").Trim().Length > 0)
+        string? gatherLog = null;
+        while (true)
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(10), "the Slurm jobs did not finish within 10 minutes");
+            gatherLog = Directory.Exists(Path.Combine(study, "slurm")) ? Directory.GetFiles(Path.Combine(study, "slurm"), "gather-*.out").FirstOrDefault() : null;
+            if (gatherLog is not null && (await File.ReadAllTextAsync(gatherLog)).Contains("gather:")) break;
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(10), "the Slurm rounds did not finish within 10 minutes: " +
+                string.Join(" | ", Directory.GetFiles(Path.Combine(study, "slurm"), "next-*.out").Select(File.ReadAllText)));
             await Task.Delay(1000);
         }
-        var gatherLog = Directory.GetFiles(Path.Combine(study, "slurm"), "gather-*.out").Single();
-        Assert.Contains("6/6 trials finished, 0 missing, 0 failed", await File.ReadAllTextAsync(gatherLog));
+        var local = Rows(smoke.Out);
+        Assert.Contains($"{local.Count}/{local.Count} trials finished, 0 missing, 0 failed; the search has concluded every shard", await File.ReadAllTextAsync(gatherLog));
         List<TrialRow> Rows(string dir) => ParquetTable.Read<TrialRow>(Path.Combine(dir, "trials.parquet")).GetAwaiter().GetResult()
             .Match(r => r.OrderBy(t => t.TrialId).ToList(), e => throw new Xunit.Sdk.XunitException(e.ToString()));
         var viaSlurm = Rows(study);
-        var local = Rows(smoke.Out);
         Assert.Equal(local.Select(t => t.TrialId), viaSlurm.Select(t => t.TrialId));
         foreach (var (a, b) in local.Zip(viaSlurm))
         {
@@ -68,20 +72,24 @@ public class SlurmTests(SmokeRunFixture smoke)
     }
 
     [Fact]
-    public async Task Submit_dry_run_writes_an_array_and_an_afterany_gather_script()
+    public async Task Submit_dry_run_writes_the_first_rounds_array_the_next_round_job_and_a_gather_script()
     {
         var study = smoke.Out + "-dry";
         Assert.Equal(0, await Cli.Run(["plan", "--domain", "lm", "--preset", "smoke", "--data", smoke.Data, "--out", study, "--seed", "3", "--quiet"]));
         Assert.Equal(0, await Cli.Run(["submit", "--plan", Path.Combine(study, "plan.parquet"), "--slurm", "--dry-run", "--cpus-per-task", "2",
             "--max-parallel", "3", "--partition", "gpu", "--gpus-per-task", "1", "--time", "01:00:00", "--quiet"]));
         var trials = await File.ReadAllTextAsync(Path.Combine(study, "slurm", "trials.sbatch"));
-        Assert.Contains("#SBATCH --array=0-5%3", trials);
+        Assert.Contains("#SBATCH --array=0,1,2,3,4%3", trials);   // the first round: the start, one size down and up, half and twice the learning rate
         Assert.Contains("#SBATCH --cpus-per-task=2", trials);
         Assert.Contains("#SBATCH --gpus-per-task=1", trials);
         Assert.Contains("#SBATCH --partition=gpu", trials);
         Assert.Contains("#SBATCH --time=01:00:00", trials);
         Assert.Contains("trial --plan", trials);
         Assert.Contains("gather --plan", await File.ReadAllTextAsync(Path.Combine(study, "slurm", "gather.sbatch")));
+        var next = await File.ReadAllTextAsync(Path.Combine(study, "slurm", "next.sbatch"));
+        Assert.Contains("submit --plan", next);
+        Assert.Contains("--max-parallel 3", next);
+        Assert.Contains("--partition 'gpu'", next);
         // a trial run by index is idempotent: the second time it is skipped
         Assert.Equal(0, await Cli.Run(["trial", "--plan", Path.Combine(study, "plan.parquet"), "--index", "0", "--threads", "1", "--quiet"]));
         var file = Directory.GetFiles(Path.Combine(study, "trials")).Single();

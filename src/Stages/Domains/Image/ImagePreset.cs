@@ -26,9 +26,9 @@ public sealed record ImagePreset(
         toSeq(new[] { 1.5e-3, 3e-3, 6e-3 }), 32, 256, 3, 2, 256, 5.0, new SearchSettings(Seeds: 2, MaxTrialsPerShard: 6));
 
     /// <summary>The default study: shards halving from 7,680 images (or the data) down to 120, widths 4 to 48 of each
-    /// family, five learning rates a factor 2 apart, three seeds.</summary>
+    /// family, five learning rates a factor 2 apart (small shards want large steps), three seeds.</summary>
     public static readonly ImagePreset Default = new("default", 500, new ShardLadder(120, 7_680, 5), Ladder(1, 4, 6, 8, 12, 16, 24, 32, 48),
-        toSeq(new[] { 7.5e-4, 1.5e-3, 3e-3, 6e-3, 1.2e-2 }), 64, 500, 30, 3, 2_560, 5.0, new SearchSettings());
+        toSeq(new[] { 1.5e-3, 3e-3, 6e-3, 1.2e-2, 2.4e-2 }), 64, 500, 30, 3, 1_280, 5.0, new SearchSettings());
 
     /// <summary>Hours: shards to 30,720 images, two blocks per stage, widths 8 to 96.</summary>
     public static readonly ImagePreset Full = new("full", 500, new ShardLadder(120, 30_720, 5), Ladder(2, 8, 12, 16, 24, 32, 48, 64, 96),
