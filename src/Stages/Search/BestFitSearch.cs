@@ -55,7 +55,7 @@ public static class BestFitSearch
             if (!missingSeeds.IsEmpty) return new SearchState(done.ToSeq(), missingSeeds, visited.ToSeq());
             trials.AddRange(seeds);
             var errors = Seq1(known[best]) + seeds.Select(t => measured(t)!.Value).ToSeq();
-            done.Add(new ShardResult(k, best, errors, margin, Bounds(best, sizes, rates, capped), trials.ToSeq()));
+            done.Add(new ShardResult(k, best, errors, margin, Bounds(best, known, margin, sizes, rates, capped), trials.ToSeq()));
             start = best;
         }
         return new SearchState(done.ToSeq(), Seq<SearchTrial>(), visited.ToSeq());
@@ -87,14 +87,20 @@ public static class BestFitSearch
             .First(kv => kv.Value <= limit || !double.IsFinite(best)).Key;
     }
 
-    static Seq<string> Bounds(Config best, int sizes, int rates, bool capped)
+    /// <summary>
+    /// What keeps the point from being bracketed: the best-fit size at an end of the size ladder; the best learning rate
+    /// at an end of its ladder and measurably better (by more than the margin) than the next rate inward, so the optimum
+    /// may lie beyond it (an edge rate within the noise of its neighbour says nothing of the kind); the trial cap.
+    /// </summary>
+    static Seq<string> Bounds(Config best, IReadOnlyDictionary<Config, double> known, double margin, int sizes, int rates, bool capped)
     {
         var b = new List<string>();
-        if (sizes > 1 && best.Size == sizes - 1) b.Add("size-cap");
+        if (best.Size == sizes - 1) b.Add("size-cap");
         if (sizes > 1 && best.Size == 0) b.Add("size-floor");
-        if (rates > 1 && (best.Lr == 0 || best.Lr == rates - 1)) b.Add("lr-edge");
+        bool edge = rates > 1 && (best.Lr == 0 || best.Lr == rates - 1);
+        var inner = best with { Lr = best.Lr == 0 ? 1 : rates - 2 };
+        if (edge && (!known.TryGetValue(inner, out var e) || known[best] * (1 + margin) < e)) b.Add("lr-edge");
         if (capped) b.Add("trial-cap");
-        if (sizes == 1) b.Add("size-cap");
         return b.ToSeq();
     }
 }

@@ -20,7 +20,8 @@ public sealed record SearchTrial(int Shard, int Size, int Lr, int Replicate, int
 /// <param name="Errors">The best-fit configuration's error for each seed (replicate 0 first).</param>
 /// <param name="Margin">The relative noise margin the walk used.</param>
 /// <param name="BoundBy">Empty when bracketed; else what ended the walk: "size-cap" (the ladder's largest model
-/// was best-fit), "size-floor" (its smallest), "lr-edge" (the end of the learning-rate ladder), "trial-cap".</param>
+/// was best-fit), "size-floor" (its smallest), "lr-edge" (an end of the learning-rate ladder, measurably better than the
+/// next rate inward), "trial-cap".</param>
 /// <param name="Trials">Every trial of the shard, in the order the search asked for them.</param>
 public sealed record ShardResult(int Shard, Config Best, Seq<double> Errors, double Margin, Seq<string> BoundBy, Seq<SearchTrial> Trials)
 {
