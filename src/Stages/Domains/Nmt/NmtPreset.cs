@@ -27,12 +27,12 @@ public sealed record NmtPreset(
     /// architecture (`--arch` picks lstm, transformer or all; lstm by default), five learning rates, three seeds.</summary>
     public static readonly NmtPreset Default = new("default", 4000, 64, 500, 500, new ShardLadder(2_000, 64_000, 5),
         Ladder("lstm", 1, 0.1, 16, 32, 64, 128, 256) + Ladder("transformer", 2, 0.1, 16, 32, 64, 128, 256),
-        toSeq(new[] { 7.5e-4, 1.5e-3, 3e-3, 6e-3, 1.2e-2 }), 32, 100, 20, 3, 24_000, 1.0, 500, new SearchSettings());
+        toSeq(new[] { 7.5e-4, 1.5e-3, 3e-3, 6e-3, 1.2e-2 }), 32, 100, 20, 3, 24_000, 1.0, 500, new SearchSettings(MarginFloor: 0.0025));
 
     /// <summary>Hours: shards to 1M target tokens, deeper models to width 512.</summary>
     public static readonly NmtPreset Full = new("full", 8000, 64, 500, 500, new ShardLadder(8_000, 1_000_000, 5),
         Ladder("lstm", 2, 0.2, 32, 64, 128, 256, 512) + Ladder("transformer", 3, 0.1, 32, 64, 128, 256, 512),
-        toSeq(new[] { 5e-4, 1e-3, 2e-3, 4e-3, 8e-3 }), 32, 100, 30, 4, 96_000, 1.0, 500, new SearchSettings(MaxTrialsPerShard: 14));
+        toSeq(new[] { 5e-4, 1e-3, 2e-3, 4e-3, 8e-3 }), 32, 100, 30, 4, 96_000, 1.0, 500, new SearchSettings(MarginFloor: 0.0025, MaxTrialsPerShard: 14));
 
     /// <summary>The preset of a name, if there is one.</summary>
     public static Option<NmtPreset> Named(string name) => name.ToLowerInvariant() switch
