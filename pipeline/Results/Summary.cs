@@ -33,7 +33,7 @@ public static class Summary
         var causes = bound.SelectMany(p => p.BoundBy.Split(',', StringSplitOptions.RemoveEmptyEntries)).GroupBy(c => c)
             .Select(g => $"{g.Key} {g.Count()}").ToList();
         var largest = rows.Where(r => s.Architecture is null || r.Architecture == s.Architecture).Select(r => r.Parameters).DefaultIfEmpty(0).Max();
-        return $" (bound at {bound.Count} of {points.Count} points: {string.Join(", ", causes)}; size cap {largest:N0} parameters)";
+        return $" (bound at {bound.Count} of {points.Count} points: {string.Join(", ", causes)}; largest model trained {largest:N0} parameters)";
     }
 
     static string BetaP(IReadOnlyList<FitRow> fits, CurveSpec s, IReadOnlyList<CurveRow> curve, IReadOnlyList<TrialRow> rows)

@@ -18,9 +18,9 @@ public class SummaryTests
         Assert.Contains("bound at 2 of 3 points", text);
         Assert.Contains("size-cap 2", text);
         Assert.Contains("lr-edge 1", text);
-        Assert.Contains("size cap 80 parameters", text);
+        Assert.Contains("largest model trained 80 parameters", text);
         Assert.Equal("", Summary.Bound(spec, [Point(0, true), Point(1, true)], rows));
         // a per-architecture curve names its own family's cap
-        Assert.Contains("size cap 40 parameters", Summary.Bound(spec with { Architecture = "a" }, [Point(0, false, "size-cap")], rows));
+        Assert.Contains("largest model trained 40 parameters", Summary.Bound(spec with { Architecture = "a" }, [Point(0, false, "size-cap")], rows));
     }
 }
