@@ -98,7 +98,7 @@ public static class CurvePlot
         foreach (var o in a.Fit.Points.Where(o => o.Replicates is { Length: > 1 }))
         {
             var r = o.Replicates!;
-            double mean = r.Average(), sd = Math.Sqrt(r.Sum(v => (v - mean) * (v - mean)) / (r.Length - 1));
+            double mean = r.Average(), sd = Lab.Stages.Core.Statistics.SampleStd(r);
             if (!(sd > 0) || mean - sd <= 0) continue;
             var bar = p.Add.Line(Math.Log10(o.M), Math.Log10(mean - sd), Math.Log10(o.M), Math.Log10(mean + sd));
             bar.Color = Colors.Black; bar.LineWidth = 1.5f;

@@ -64,7 +64,7 @@ public static class CurvesFile
     }
 
     /// <summary>The ';'-separated per-seed errors of a point (null when absent).</summary>
-    static double[]? Replicates(string? text)
+    public static double[]? Replicates(string? text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         var parts = text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

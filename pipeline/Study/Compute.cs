@@ -1,4 +1,5 @@
 using Lab.Pipeline.Results;
+using Lab.Stages.Core;
 using Lab.Stages.Search;
 
 namespace Lab.Pipeline.Study;
@@ -22,9 +23,8 @@ public sealed record Compute(double Flops, double Seconds, double GridFlops, dou
     {
         var trained = results.Where(r => r.TrainUnits > 0).ToList();
         double flops = trained.Sum(r => r.TrainFlops), seconds = trained.Sum(r => r.TrainSeconds);
-        var rates = trained.Where(r => r.TrainSeconds > 0).Select(r => r.TrainFlops / r.TrainSeconds).Order().ToList();
-        double rate = rates.Count == 0 ? double.NaN : rates[rates.Count / 2];
-        var unitsByShard = trained.GroupBy(r => r.ShardIndex).ToDictionary(g => g.Key, g => Median(g.Select(r => (double)r.TrainUnits)));
+        double rate = Statistics.Median(trained.Where(r => r.TrainSeconds > 0).Select(r => r.TrainFlops / r.TrainSeconds));
+        var unitsByShard = trained.GroupBy(r => r.ShardIndex).ToDictionary(g => g.Key, g => Statistics.Median(g.Select(r => (double)r.TrainUnits)));
         double gridFlops = 0;
         foreach (var cell in space)
         {
@@ -32,11 +32,5 @@ public sealed record Compute(double Flops, double Seconds, double GridFlops, dou
             gridFlops += s.Seeds * 6.0 * cell.Parameters * units;
         }
         return new Compute(flops, seconds, gridFlops, gridFlops / rate, trained.Count, space.Count * s.Seeds) { FlopsPerSecond = rate };
-    }
-
-    static double Median(IEnumerable<double> v)
-    {
-        var s = v.Order().ToList();
-        return s.Count == 0 ? double.NaN : s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
     }
 }

@@ -25,10 +25,10 @@ public static class StudyRunner
     {
         var clock = Stopwatch.StartNew();
         var files = new StudyFiles(o.Out);
-        var planned = await Plan(domain, o, report);
+        var results = new TrialCache(files, report);
+        var planned = await Plan(domain, o, report, results);
         if (planned.IsLeft) return planned.Map(_ => 0);
         int threads = Devices.SetThreads(o.Threads), trained = 0;
-        var results = new TrialCache(files, report);
         // failed trials of an earlier run are tried again first (a failure may have been transient)
         foreach (var row in planned.Match(p => p, _ => []))
             if (results.Read(row.TrialId) is { Status: "failed" })
@@ -54,7 +54,7 @@ public static class StudyRunner
     }
 
     /// <summary>Prepares the data, writes space.parquet and plan.parquet with the search's first round.</summary>
-    public static async Task<Either<Problem, List<PlanRow>>> Plan(IDomainRunner domain, RunOptions o, Reporter report)
+    public static async Task<Either<Problem, List<PlanRow>>> Plan(IDomainRunner domain, RunOptions o, Reporter report, TrialCache? cache = null)
     {
         if (Paths.CheckWritable(o.Out) is string bad) return new Problem(bad, "choose another --out");
         var files = new StudyFiles(o.Out);
@@ -68,7 +68,7 @@ public static class StudyRunner
         report.Line($"search space: {space.Count} configurations = {space.Select(r => r.ShardIndex).Distinct().Count()} shards × " +
                     $"{string.Join(" + ", families)} × {space.Select(r => r.LearningRate).Distinct().Count()} learning rates; " +
                     $"{domain.Search(space[0].Preset).Seeds} seeds at each shard's best fit");
-        var advanced = await Advance(files, report, new TrialCache(files, report), announce: false);
+        var advanced = await Advance(files, report, cache ?? new TrialCache(files, report), announce: false);
         if (advanced.IsLeft) return advanced.Map(_ => new List<PlanRow>());
         return await ReadPlan(files);
     }
@@ -175,14 +175,13 @@ public static class StudyRunner
         var settings = domain?.Search(first!.Preset) ?? new Lab.Stages.Search.SearchSettings();
         string primary = specs.Count > 0 ? specs[0].ValMetric : "";
         var searches = specs.Count > 0 ? StudySearch.Replay(spaceRows, settings, cache.Read, primary) : [];
-        var curves = specs.Select(spec => (spec, rows: StudySearch.Points(searches, spec, primary, cache.Read))).ToList();
+        var curves = specs.Select(spec => (spec, rows: StudySearch.Points(searches, spec, cache.Read))).ToList();
         var curve = curves.SelectMany(c => c.rows).ToList();
         await ParquetTable.Write(Path.Combine(files.Dir, "curve.parquet"), curve);
         var analyses = new List<CurveAnalysis>(); var failures = new List<FitError>();
         foreach (var (spec, points) in curves)
         {
-            var (ok, failed) = FitCommand.Analyse([(spec.Name, points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params,
-                    c.Errors.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray())).ToList())],
+            var (ok, failed) = FitCommand.Analyse([(spec.Name, points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params, CurvesFile.Replicates(c.Errors))).ToList())],
                 new AnalysisOptions(BestGuess: double.IsFinite(spec.BestGuess) ? spec.BestGuess : null, Seed: (int)(first?.Seed ?? 17)));
             analyses.AddRange(ok); failures.AddRange(failed);
         }

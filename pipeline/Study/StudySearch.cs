@@ -83,15 +83,14 @@ public static class StudySearch
     /// a curve over every family, of the family whose best-fit has the lowest mean primary error), with the curve's
     /// metric averaged over that configuration's seeds.
     /// </summary>
-    public static List<CurveRow> Points(IReadOnlyList<FamilySearch> searches, CurveSpec spec, string primary, Func<string, TrialRow?> finished)
+    public static List<CurveRow> Points(IReadOnlyList<FamilySearch> searches, CurveSpec spec, Func<string, TrialRow?> finished)
     {
         var families = searches.Where(f => spec.Architecture is null || f.Family == spec.Architecture).ToList();
         var shards = families.SelectMany(f => f.State.Done.Select(d => d.Shard)).Distinct().Order();
         var points = new List<CurveRow>();
         foreach (var k in shards)
         {
-            var candidates = families.Select(f => (f, d: f.State.Done.Find(d => d.Shard == k)))
-                .Where(x => x.d.IsSome).Select(x => (x.f, d: x.d.Match(d => d, () => null!))).ToList();
+            var candidates = families.SelectMany(f => f.State.Done.Where(d => d.Shard == k).Select(d => (f, d))).ToList();
             // a combined curve takes a shard only when every family has concluded it
             if (candidates.Count < families.Count) continue;
             var (fam, res) = candidates.OrderBy(c => c.d.Mean).ThenBy(c => c.f.Family, StringComparer.Ordinal).First();
@@ -100,8 +99,7 @@ public static class StudySearch
             if (seeds.Count == 0) continue;
             var vals = seeds.Select(t => t.Metric(spec.ValMetric)).ToList();
             var tests = seeds.Select(t => t.Metric(spec.TestMetric)).ToList();
-            double mean = vals.Average();
-            double std = vals.Count < 2 ? double.NaN : Math.Sqrt(vals.Sum(v => (v - mean) * (v - mean)) / (vals.Count - 1));
+            double mean = vals.Average(), std = Statistics.SampleStd(vals);
             var first = seeds[0];
             points.Add(new CurveRow
             {

@@ -75,7 +75,7 @@ public sealed class LmRunner : IDomainRunner
     TrialRow RunTrial(PlanRow plan, LmPreset p, LmData data, LmModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
         var shard = TrialKit.Shard(plan);
-        var start = TrialKit.Row(plan, SizeUnitName, "lstm", model.Hidden, model.Layers, device) with { Parameters = model.Parameters(data.Vocab.Size) };
+        var start = TrialKit.Row(plan, SizeUnitName, "lstm", model.Hidden, model.Layers, device);
         var settings = TrialKit.Settings(plan, p.MaxEpochs, p.Patience, p.ClipNorm);
         var row = TrialKit.TrainExportEvaluate(plan, start, files, threads, report,
             $"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} tokens)",

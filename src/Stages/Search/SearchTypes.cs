@@ -30,7 +30,7 @@ public sealed record ShardResult(int Shard, Config Best, Seq<double> Errors, dou
     /// <summary>Mean error over seeds.</summary>
     public double Mean => Errors.Average();
     /// <summary>Sample standard deviation over seeds (NaN for one seed).</summary>
-    public double Std => Errors.Count < 2 ? double.NaN : Math.Sqrt(Errors.Sum(e => (e - Mean) * (e - Mean)) / (Errors.Count - 1));
+    public double Std => Core.Statistics.SampleStd(Errors.ToList());
 }
 
 /// <summary>Where a family's search stands: the shards it has concluded, the trials it needs next (none: finished), and
