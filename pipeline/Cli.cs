@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lab.Pipeline.Domains;
 using Lab.Stages.Core;
 using LanguageExt;
+using static LanguageExt.Prelude;
 using Opt = System.CommandLine;
 
 namespace Lab.Pipeline;
@@ -24,16 +25,18 @@ public static class Cli
         var reverse = new System.CommandLine.Option<bool>("--reverse") { Description = "translation: from the second language into the first" };
         var arch = new System.CommandLine.Option<string>("--arch") { Description = "model families to train: nmt lstm|transformer|all (default lstm); image resnet|cnn|all (default all); speech ds2|conv|all (default ds2)", DefaultValueFactory = _ => "default" };
 
+        var target = new System.CommandLine.Option<double?>("--target-error") { Description = "project the data, best-fit model size and training compute needed for this error (of the primary metric in a study); the errors at 2x and 4x the data are always projected" };
+
         Command Study(string name, string description, Func<IDomainRunner, RunOptions, Reporter, Task<Either<Problem, int>>> act)
         {
-            var c = new Command(name, description) { domain, preset, data, output, device, threads, seed, reverse, arch, quiet };
+            var c = new Command(name, description) { domain, preset, data, output, device, threads, seed, reverse, arch, target, quiet };
             c.SetAction(async (pr, ct) =>
             {
                 var reporter = NewReporter(pr.GetValue(quiet));
                 var d = pr.GetValue(domain)!;
                 var o = new RunOptions(d, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(output) ?? Path.Combine("artifacts", d.ToLowerInvariant()),
-                    pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!);
-                var result = await DomainRegistry.Find(d).BindAsync(r => act(r, o, reporter));
+                    pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!, pr.GetValue(target));
+                var result = await o.Check().Match(p => Left<Problem, IDomainRunner>(p), () => DomainRegistry.Find(d)).BindAsync(r => act(r, o, reporter));
                 return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
             });
             return c;
@@ -43,7 +46,6 @@ public static class Cli
         var holdout = new System.CommandLine.Option<int>("--holdout-last") { Description = "hold out the K largest sizes of each curve (when there is no split column)", DefaultValueFactory = _ => 0 };
         var family = new System.CommandLine.Option<string>("--family") { Description = "auto | power | power-irreducible | broken", DefaultValueFactory = _ => "auto" };
         var bootstrap = new System.CommandLine.Option<int>("--bootstrap") { Description = "bootstrap resamples for the intervals", DefaultValueFactory = _ => 1000 };
-        var target = new System.CommandLine.Option<double?>("--target-error") { Description = "project the training-set size needed for this error" };
         var bestGuess = new System.CommandLine.Option<double?>("--best-guess") { Description = "the domain's best-guess error (ln V, 1-1/K), for the regions" };
         var fitOut = new System.CommandLine.Option<string>("--out") { Description = "output folder", DefaultValueFactory = _ => Path.Combine("artifacts", "fit") };
         var fitSeed = new System.CommandLine.Option<int>("--seed") { Description = "bootstrap seed", DefaultValueFactory = _ => 17 };
@@ -97,11 +99,11 @@ public static class Cli
             var result = await Lab.Pipeline.Study.StudyRunner.Trial(pr.GetValue(planFile)!, pr.GetValue(index), pr.GetValue(threads), reporter);
             return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
         });
-        var gather = new Command("gather", "union the finished trials of a plan, fit the curve, list missing or failed trials") { planFile, quiet };
+        var gather = new Command("gather", "union the finished trials of a plan, fit the curve, list missing or failed trials") { planFile, target, quiet };
         gather.SetAction(async (pr, ct) =>
         {
             var reporter = NewReporter(pr.GetValue(quiet));
-            var result = await Lab.Pipeline.Study.StudyRunner.Gather(Lab.Pipeline.Study.StudyFiles.OfPlan(pr.GetValue(planFile)!), reporter);
+            var result = await Lab.Pipeline.Study.StudyRunner.Gather(Lab.Pipeline.Study.StudyFiles.OfPlan(pr.GetValue(planFile)!), reporter, targetError: pr.GetValue(target));
             return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
         });
         var advance = new Command("advance", "replay the best-fit search over the finished trials and append its next round to plan.parquet (prints the indices to run; none when the search has concluded)") { planFile, quiet };

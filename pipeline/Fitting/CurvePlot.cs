@@ -68,7 +68,7 @@ public static class CurvePlot
     {
         var p = new Plot();
         var pts = a.Predictions.ToArray();
-        double lo = pts.Min(x => x.M) / 1.5, hi = pts.Max(x => x.M) * 4;
+        double lo = pts.Min(x => x.M) / 1.5, hi = Reach(a, pts.Max(x => x.M));
         var grid = Enumerable.Range(0, 120).Select(i => lo * Math.Pow(hi / lo, i / 119.0)).ToArray();
         var band = grid.Select(m => Projection.ErrorAt(a.Fit, m)).ToArray();
         var xs = grid.Select(Math.Log10).ToArray();
@@ -112,6 +112,13 @@ public static class CurvePlot
             var heldMarks = p.Add.Markers(held.Select(x => Math.Log10(x.M)).ToArray(), held.Select(x => Math.Log10(x.Observed)).ToArray(), MarkerShape.OpenCircle, 12, Colors.Red);
             heldMarks.LegendText = "held out";
         }
+        var needs = a.Requirements.Filter(r => r.Reachable && r.Data.Value <= hi).ToArray();
+        if (needs.Length > 0)
+        {
+            var marks = p.Add.Markers(needs.Select(r => Math.Log10(r.Data.Value)).ToArray(), needs.Select(r => Math.Log10(r.TargetError)).ToArray(),
+                MarkerShape.Cross, 12, Colors.DarkOrange);
+            marks.LegendText = "projected: data for " + string.Join(", ", needs.Select(r => r.Basis));
+        }
         LogAxes(p, "training-set size m", "error");
         double expo = a.Fit.Family.Exponent(a.Fit.Theta);
         var betaText = a.Fit.Parameters.Find(e => e.Name == "beta").Match(
@@ -121,18 +128,30 @@ public static class CurvePlot
         return p;
     }
 
+    /// <summary>The right end of the x axis: 4× the largest point, or further to show a projected target (up to 1000×).</summary>
+    static double Reach(CurveAnalysis a, double largest)
+        => 1.2 * Math.Max(4 * largest, a.Requirements.Filter(r => r.Reachable && double.IsFinite(r.Data.Value) && r.Data.Value <= 1000 * largest)
+            .Map(r => r.Data.Value).DefaultIfEmpty(0).Max());
+
     static Plot ModelSize(CurveAnalysis a)
     {
         var p = new Plot();
         a.ModelSize.Match(s =>
         {
             var pts = s.Points.ToArray();
-            double lo = pts.Min(x => x.M) / 1.5, hi = pts.Max(x => x.M) * 4;
+            double lo = pts.Min(x => x.M) / 1.5, hi = Reach(a, a.Predictions.Max(x => x.M));
             var grid = Enumerable.Range(0, 60).Select(i => lo * Math.Pow(hi / lo, i / 59.0)).ToArray();
             var line = p.Add.Scatter(grid.Select(Math.Log10).ToArray(), grid.Select(m => Math.Log10(s.Predict(m))).ToArray(), Colors.DarkGreen);
             line.MarkerSize = 0; line.LineWidth = 2; line.LegendText = "s(m) fit";
             var marks = p.Add.Markers(pts.Select(x => Math.Log10(x.M)).ToArray(), pts.Select(x => Math.Log10(x.Error)).ToArray(), MarkerShape.FilledSquare, 9, Colors.Black);
             marks.LegendText = "best model per size";
+            var needs = a.Requirements.Filter(r => r.Reachable && r.Data.Value <= hi && r.Params.Exists(e => e.Value > 0)).ToArray();
+            if (needs.Length > 0)
+            {
+                var proj = p.Add.Markers(needs.Select(r => Math.Log10(r.Data.Value)).ToArray(),
+                    needs.Select(r => Math.Log10(r.Params.Map(e => e.Value).IfNone(double.NaN))).ToArray(), MarkerShape.Cross, 12, Colors.DarkOrange);
+                proj.LegendText = "projected s(m) for " + string.Join(", ", needs.Select(r => r.Basis));
+            }
             var b = s["beta"];
             p.Title($"best model size\nβ_p = {b.Value:F3} [{b.Lower:F3}, {b.Upper:F3}]", 14);
             p.ShowLegend(Alignment.UpperLeft);

@@ -8,13 +8,14 @@ namespace Lab.Pipeline.Fitting;
 
 /// <summary>
 /// Reads learning curves from CSV or Parquet: columns <c>curve, m, error</c>, optional <c>split</c> (fit/holdout),
-/// <c>params</c> and <c>errors</c> (the point's per-seed errors, ';'-separated, which the bootstrap resamples); the extra columns of the pipeline's own curve.parquet are accepted too. Any other column is an error
+/// <c>params</c>, <c>errors</c> (the point's per-seed errors, ';'-separated, which the bootstrap resamples), <c>train_flops</c> and
+/// <c>train_seconds</c> (one training run of the point's best model: the compute projections fit them); the extra columns of the pipeline's own curve.parquet are accepted too. Any other column is an error
 /// naming it, as is a value that is not a number. Rows keep their curve's name.
 /// </summary>
 public static class CurvesFile
 {
     static readonly string[] Required = ["curve", "m", "error"];
-    static readonly string[] Optional = ["split", "params", "errors"];
+    static readonly string[] Optional = ["split", "params", "errors", "train_flops", "train_seconds"];
     static readonly string[] PipelineExtras = ["domain", "shard_index", "shard_examples", "best_trial_id", "model", "learning_rate", "test_error", "trials_in_shard",
         "error_std", "seeds", "bracketed", "bound_by", "margin", "family"];
 
@@ -34,9 +35,9 @@ public static class CurvesFile
         if (rows.Count == 0) return new Problem($"{path}: no rows");
         var columns = rows[0].Keys.ToList();
         var missing = Required.Where(c => !columns.Contains(c)).ToList();
-        if (missing.Count > 0) return new Problem($"{path}: missing column(s) {string.Join(", ", missing)}", "the columns are curve, m, error and optionally split, params");
+        if (missing.Count > 0) return new Problem($"{path}: missing column(s) {string.Join(", ", missing)}", $"the columns are {string.Join(", ", Required)} and optionally {string.Join(", ", Optional)}");
         var unknown = columns.Where(c => !Required.Contains(c) && !Optional.Contains(c) && !PipelineExtras.Contains(c)).ToList();
-        if (unknown.Count > 0) return new Problem($"{path}: unknown column(s) {string.Join(", ", unknown)}", "the columns are curve, m, error and optionally split, params");
+        if (unknown.Count > 0) return new Problem($"{path}: unknown column(s) {string.Join(", ", unknown)}", $"the columns are {string.Join(", ", Required)} and optionally {string.Join(", ", Optional)}");
 
         var curves = new List<(string, List<CurvePoint>)>();
         var byName = new Dictionary<string, List<CurvePoint>>();
@@ -54,7 +55,8 @@ public static class CurvesFile
             try
             {
                 point = new CurvePoint(Num("m") ?? double.NaN, Num("error") ?? double.NaN,
-                    string.IsNullOrWhiteSpace(r.GetValueOrDefault("split")) ? "fit" : r["split"]!.Trim().ToLowerInvariant(), Num("params"), Replicates(r.GetValueOrDefault("errors")));
+                    string.IsNullOrWhiteSpace(r.GetValueOrDefault("split")) ? "fit" : r["split"]!.Trim().ToLowerInvariant(), Num("params"), Replicates(r.GetValueOrDefault("errors")),
+                    Num("train_flops"), Num("train_seconds"));
             }
             catch (FormatException e) { return new Problem($"{path}: curve '{name}': {e.Message}"); }
             if (!byName.TryGetValue(name, out var list)) { list = []; byName[name] = list; curves.Add((name, list)); }

@@ -59,6 +59,8 @@ public static class FitCommand
             p.Reachable ? F(p.Value) : "unreachable (at or below the floor)", $"[{F(p.Lower)}, {F(p.Upper)}]"
         })).ToList();
         if (proj.Count > 0) report.Table("Projections", ["curve", "question", "answer", "95% interval"], proj);
+        var needs = analyses.SelectMany(FitTables.Requirements).ToList();
+        if (needs.Count > 0) report.Table("What a target error takes (95% bootstrap intervals)", RequirementTable.Headers, RequirementTable.Lines(needs));
         foreach (var a in analyses)
             a.ModelSize.IfSome(s => report.Line($"{a.Curve}: best model size s(m) = {F(s["alpha"].Value)}·m^{F(s["beta"].Value)}, beta_p in [{F(s["beta"].Lower)}, {F(s["beta"].Upper)}]"));
     }

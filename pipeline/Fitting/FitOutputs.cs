@@ -4,7 +4,7 @@ using Lab.Pipeline.Results;
 
 namespace Lab.Pipeline.Fitting;
 
-/// <summary>Writes the fit stage's files: fits, predictions, projections, comparisons (Parquet) and one plot per curve.</summary>
+/// <summary>Writes the fit stage's files: fits, predictions, projections, requirements, comparisons (Parquet) and one plot per curve.</summary>
 public static class FitOutputs
 {
     /// <summary>Writes everything under dir; failed curves get a failed row in fits.parquet. Returns the fit rows.</summary>
@@ -15,6 +15,7 @@ public static class FitOutputs
         await ParquetTable.Write(Path.Combine(dir, "fits.parquet"), fits);
         await ParquetTable.Write(Path.Combine(dir, "predictions.parquet"), analyses.SelectMany(FitTables.Predictions).ToList());
         await ParquetTable.Write(Path.Combine(dir, "projections.parquet"), analyses.SelectMany(FitTables.Projections).ToList());
+        await ParquetTable.Write(Path.Combine(dir, "requirements.parquet"), analyses.SelectMany(FitTables.Requirements).ToList());
         if (analyses.Count > 1) await ParquetTable.Write(Path.Combine(dir, "comparisons.parquet"), FitTables.Comparisons(analyses).ToList());
         foreach (var a in analyses)
         {

@@ -46,6 +46,21 @@ public static class FitTables
         Curve = a.Curve, Family = a.Fit.Family.Name, Kind = p.Kind, Input = p.Input, Value = p.Value, Lower = p.Lower, Upper = p.Upper, Reachable = p.Reachable
     });
 
+    /// <summary>Data, model size and compute for each target error of the chosen fit.</summary>
+    public static IEnumerable<RequirementRow> Requirements(CurveAnalysis a) => a.Requirements.Map(r =>
+    {
+        Estimate none = new("", double.NaN, double.NaN, double.NaN);
+        Estimate p = r.Params.IfNone(none), f = r.Flops.IfNone(none), h = r.Hours.IfNone(none);
+        return new RequirementRow
+        {
+            Curve = r.Curve, Basis = r.Basis, TargetError = r.TargetError, Reachable = r.Reachable,
+            Data = r.Data.Value, DataLower = r.Data.Lower, DataUpper = r.Data.Upper,
+            Params = p.Value, ParamsLower = p.Lower, ParamsUpper = p.Upper,
+            TrainFlops = f.Value, TrainFlopsLower = f.Lower, TrainFlopsUpper = f.Upper,
+            TrainHours = h.Value, TrainHoursLower = h.Lower, TrainHoursUpper = h.Upper
+        };
+    });
+
     /// <summary>The metric of a curve name ("image/cnn:val_top1_error" → "val_top1_error"); names without ':' share one.</summary>
     static string Metric(string curve) => curve.Contains(':') ? curve[(curve.LastIndexOf(':') + 1)..] : "";
 

@@ -35,6 +35,10 @@ public sealed record CurveRow
     [JsonPropertyName("learning_rate")] public double LearningRate { get; init; }
     /// <summary>Mean test error over the same seeds.</summary>
     [JsonPropertyName("test_error")] public double TestError { get; init; }
+    /// <summary>Training FLOPs of one run of the best-fit configuration (mean over its seeds; 6 × parameters × units).</summary>
+    [JsonPropertyName("train_flops")] public double TrainFlops { get; init; }
+    /// <summary>Training seconds of one run of the best-fit configuration (mean over its seeds).</summary>
+    [JsonPropertyName("train_seconds")] public double TrainSeconds { get; init; }
     /// <summary>Trials the search ran on this shard for this curve's families (seeds included).</summary>
     [JsonPropertyName("trials_in_shard")] public int TrialsInShard { get; init; }
 }

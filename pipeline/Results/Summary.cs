@@ -6,7 +6,8 @@ namespace Lab.Pipeline.Results;
 
 /// <summary>Everything the end-of-study summary reads.</summary>
 public sealed record StudySummary(PlanRow? Study, IReadOnlyList<TrialRow> Rows, IReadOnlyList<CurveRow> Curve, IReadOnlyList<FitRow> Fits,
-    IReadOnlyList<CurveSpec> Specs, string Unit, TimeSpan Elapsed, int Trained, Compute Compute, bool Concluded);
+    IReadOnlyList<CurveSpec> Specs, string Unit, TimeSpan Elapsed, int Trained, Compute Compute, bool Concluded,
+    IReadOnlyList<RequirementRow> Requirements);
 
 /// <summary>The end-of-study summary: terminal tables and the Markdown report (with the plots embedded).</summary>
 public static class Summary
@@ -82,11 +83,15 @@ public static class Summary
            $"{c.GridTrials} trials) would be about {c.GridFlops:E2} FLOPs, {c.GridSeconds / 60:F0} min: the search spent {100 * c.Ratio:F0} % of it " +
            "(FLOPs estimated as 6 × parameters × training units)";
 
+    const string RequirementsTitle = "What a target error takes: data, best-fit model size s(m) and training compute there (95% bootstrap intervals; " +
+        "compute from a power law fitted to the best-fit trials' measured FLOPs)";
+
     /// <summary>Prints the best-fit model per shard of every curve, the fitted exponents, the trial counts and the compute.</summary>
     public static void Print(Reporter report, StudySummary x)
     {
         report.Table($"Best-fit model per shard (validation metric from ONNX Runtime; m in {x.Unit})", PointHeaders, PointLines(x));
         report.Table("Fits (95% bootstrap intervals)", FitHeaders, FitLines(x));
+        if (x.Requirements.Count > 0) report.Table(RequirementsTitle, RequirementTable.Headers, RequirementTable.Lines(x.Requirements));
         report.Line(TrialLine(x));
         report.Line(ComputeLine(x.Compute));
         if (!x.Concluded) report.Line("the search has not concluded every shard yet: the curves hold the shards it has");
@@ -105,9 +110,14 @@ public static class Summary
         foreach (var l in PointLines(x)) sb.AppendLine($"| {string.Join(" | ", l)} |");
         sb.AppendLine($"\n| {string.Join(" | ", FitHeaders)} |\n|{string.Concat(Enumerable.Repeat("---|", FitHeaders.Length))}");
         foreach (var l in FitLines(x)) sb.AppendLine($"| {string.Join(" | ", l)} |");
+        if (x.Requirements.Count > 0)
+        {
+            sb.AppendLine($"\n{RequirementsTitle}\n\n| {string.Join(" | ", RequirementTable.Headers)} |\n|{string.Concat(Enumerable.Repeat("---|", RequirementTable.Headers.Length))}");
+            foreach (var l in RequirementTable.Lines(x.Requirements)) sb.AppendLine($"| {string.Join(" | ", l)} |");
+        }
         sb.AppendLine();
         foreach (var s in x.Specs) sb.AppendLine($"![{s.Name}](plots/{Fitting.CurvePlot.Stem(s.Name)}.png)\n");
-        sb.AppendLine("Tables: `trials.parquet`, `curve.parquet`, `fits.parquet`, `predictions.parquet`, `projections.parquet`; the search: `space.parquet`, `plan.parquet`.");
+        sb.AppendLine("Tables: `trials.parquet`, `curve.parquet`, `fits.parquet`, `predictions.parquet`, `projections.parquet`, `requirements.parquet`; the search: `space.parquet`, `plan.parquet`.");
         return sb.ToString();
     }
 }

@@ -50,7 +50,7 @@ public static class StudyRunner
                 if (done.Match(t => t, _ => false)) trained++;
             }
         }
-        return await Gather(files, report, clock.Elapsed, trained);
+        return await Gather(files, report, clock.Elapsed, trained, o.TargetError);
     }
 
     /// <summary>Prepares the data, writes space.parquet and plan.parquet with the search's first round.</summary>
@@ -156,7 +156,7 @@ public static class StudyRunner
     /// or failed trials. Safe while trials still run (it only reads finished files). Exit code 0 when the search has
     /// concluded and every trial finished, 1 otherwise.
     /// </summary>
-    public static async Task<Either<Problem, int>> Gather(StudyFiles files, Reporter report, TimeSpan? elapsed = null, int trained = -1)
+    public static async Task<Either<Problem, int>> Gather(StudyFiles files, Reporter report, TimeSpan? elapsed = null, int trained = -1, double? targetError = null)
     {
         var plan = await ParquetTable.Read<PlanRow>(files.Plan);
         if (plan.IsLeft) return plan.Map(_ => 0);
@@ -181,14 +181,16 @@ public static class StudyRunner
         var analyses = new List<CurveAnalysis>(); var failures = new List<FitError>();
         foreach (var (spec, points) in curves)
         {
-            var (ok, failed) = FitCommand.Analyse([(spec.Name, points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params, CurvesFile.Replicates(c.Errors))).ToList())],
-                new AnalysisOptions(BestGuess: double.IsFinite(spec.BestGuess) ? spec.BestGuess : null, Seed: (int)(first?.Seed ?? 17)));
+            var (ok, failed) = FitCommand.Analyse([(spec.Name, points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params, CurvesFile.Replicates(c.Errors), c.TrainFlops, c.TrainSeconds)).ToList())],
+                new AnalysisOptions(BestGuess: double.IsFinite(spec.BestGuess) ? spec.BestGuess : null, Seed: (int)(first?.Seed ?? 17),
+                    TargetError: spec.ValMetric == primary ? targetError : null));
             analyses.AddRange(ok); failures.AddRange(failed);
         }
         var fitRows = await FitOutputs.Write(files.Dir, analyses, failures, report);
         var compute = Compute.Of(results, spaceRows, settings);
         var wall = elapsed ?? TimeSpan.Zero;
-        var study = new StudySummary(first, results, curve, fitRows, specs, domain?.SizeUnit ?? "", wall, trained, compute, searches.All(s => s.State.Finished));
+        var study = new StudySummary(first, results, curve, fitRows, specs, domain?.SizeUnit ?? "", wall, trained, compute, searches.All(s => s.State.Finished),
+            analyses.SelectMany(FitTables.Requirements).ToList());
         Summary.Print(report, study);
         AtomicFile.WriteAllText(Path.Combine(files.Dir, "report.md"), Summary.Markdown(study));
         foreach (var m in missing) report.Error($"trial {m.Index} ({m.TrialId}: shard {m.ShardIndex}, {m.Model}, lr {m.LearningRate}) has no result yet");

@@ -108,7 +108,8 @@ public static class StudySearch
                 Params = first.Parameters, Bracketed = res.Bracketed, BoundBy = string.Join(',', res.BoundBy), Margin = res.Margin,
                 Family = fam.Family, Domain = first.Domain, ShardIndex = k, ShardExamples = first.ShardExamples, BestTrialId = first.TrialId,
                 Model = first.Model, LearningRate = first.LearningRate, TestError = tests.Average(),
-                TrialsInShard = candidates.Sum(c => c.d.Trials.Count)
+                TrialsInShard = candidates.Sum(c => c.d.Trials.Count),
+                TrainFlops = seeds.Average(t => t.TrainFlops), TrainSeconds = seeds.Average(t => t.TrainSeconds)
             });
         }
         return points;

@@ -4,8 +4,10 @@ using static LanguageExt.Prelude;
 namespace Lab.Fit;
 
 /// <summary>A point as read from a curves file: size, error, which split it is in, and optionally the parameter count
-/// of the best model there and the errors of its seeds (whose mean is <paramref name="Error"/>; the bootstrap resamples them).</summary>
-public sealed record CurvePoint(double M, double Error, string Split = "fit", double? Params = null, double[]? Replicates = null);
+/// of the best model there, the errors of its seeds (whose mean is <paramref name="Error"/>; the bootstrap resamples them),
+/// and the training FLOPs and seconds of one run of that model (for the compute projections).</summary>
+public sealed record CurvePoint(double M, double Error, string Split = "fit", double? Params = null, double[]? Replicates = null,
+    double? Flops = null, double? Seconds = null);
 
 /// <summary>Options of a curve analysis (the `pipeline fit` flags).</summary>
 /// <param name="Family">auto, or a family name.</param>
@@ -31,9 +33,11 @@ public sealed record PointPrediction(double M, double Observed, double Predicted
 /// <param name="ModelSize">s(m) = alpha·m^beta_p over the best models' parameter counts, when given.</param>
 /// <param name="ModelSizeError">Why the model-size fit is missing, when it is.</param>
 /// <param name="SizePoints">(m, parameter count of the best model) on the fit points, fitted or not.</param>
+/// <param name="Compute">Training FLOPs of the best model as a power law of m, when the points carry FLOPs.</param>
+/// <param name="Requirements">Data, model size and compute for the target error and for the errors at 2× and 4× the data.</param>
 public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit Fit, Seq<CurveFit> Fits,
     Seq<PointPrediction> Predictions, double HoldoutError, Seq<Projection> Projections, Option<CurveFit> ModelSize, string ModelSizeError,
-    Seq<Observation> SizePoints)
+    Seq<Observation> SizePoints, Option<CurveFit> Compute, Seq<Requirement> Requirements)
 {
     /// <summary>Fits, selects, bootstraps, labels regions and projects one curve.</summary>
     public static Either<FitError, CurveAnalysis> Run(string curve, IReadOnlyList<CurvePoint> points, AnalysisOptions o)
@@ -85,7 +89,15 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
                 ? Left<FitError, CurveFit>(new FitError($"{curve}:model_size",
                     $"the best model has {sizePoints[0].Error:N0} parameters at every size: widen the model grid"))
                 : CurveFitter.Fit($"{curve}:model_size", sizePoints, new PowerLaw(), o.Resamples, o.Seed);
+        var flopPoints = sorted.Where(p => p.Split == "fit" && p.Flops is > 0).Select(p => new Observation(p.M, p.Flops!.Value)).ToList();
+        var compute = flopPoints.Count >= 3 && flopPoints.Select(p => p.Error).Distinct().Count() > 1
+            ? CurveFitter.Fit($"{curve}:train_flops", flopPoints, new PowerLaw(), o.Resamples, o.Seed).ToOption()
+            : Option<CurveFit>.None;
+        var timed = sorted.Where(p => p.Flops is > 0 && p.Seconds is > 0).ToList();
+        double flopsPerSecond = timed.Count == 0 ? double.NaN : timed.Sum(p => p.Flops!.Value) / timed.Sum(p => p.Seconds!.Value);
+        var requirements = Requirement.Targets(chosen, largest, o.TargetError)
+            .Map(t => Requirement.For(chosen, size.ToOption(), compute, flopsPerSecond, t.Target, t.Basis));
         return new CurveAnalysis(curve, selection, chosen, fits, predictions, holdoutError, projections,
-            size.ToOption(), size.Match(_ => "", e => e.Message), sizePoints.ToSeq());
+            size.ToOption(), size.Match(_ => "", e => e.Message), sizePoints.ToSeq(), compute, requirements);
     }
 }

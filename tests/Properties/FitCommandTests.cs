@@ -57,11 +57,20 @@ public class FitCommandTests
         var dir = TempDir();
         var path = Path.Combine(dir, "curve.parquet");
         await ParquetTable.Write(path, Good("lm:val_cross_entropy", -0.25, 8, 0).Select((g, i) => new CurveRow
-        { Curve = g.Item1, M = g.Item2, Error = g.Item3, Params = 1e4 * Math.Pow(g.Item2, 0.7), ShardIndex = i, Model = "x", Domain = "lm" }).ToList());
+        { Curve = g.Item1, M = g.Item2, Error = g.Item3, Params = 1e4 * Math.Pow(g.Item2, 0.7), ShardIndex = i, Model = "x", Domain = "lm",
+          TrainFlops = 6e5 * Math.Pow(g.Item2, 1.7), TrainSeconds = 6e5 * Math.Pow(g.Item2, 1.7) / 1e9 }).ToList());
         var (code, err) = await Fit("--curves", path, "--out", Path.Combine(dir, "out"), "--holdout-last", "2");
         Assert.True(code == 0, err);
         var preds = (await ParquetTable.Read<PredictionRow>(Path.Combine(dir, "out", "predictions.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
         Assert.Equal(2, preds.Count(p => p.Split == "holdout"));
+        // the compute columns give data, s(m), FLOPs and hours for the errors at 2x and 4x the largest size
+        var needs = (await ParquetTable.Read<RequirementRow>(Path.Combine(dir, "out", "requirements.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        var twice = Assert.Single(needs, r => r.Basis == "2x data");
+        double m2 = 2 * 500 * Math.Pow(2, 7);   // twice the largest point (held-out points count as data the study has)
+        Assert.True(Math.Abs(twice.Data / m2 - 1) < 1e-6, $"{twice.Data} vs {m2}");
+        Assert.True(Math.Abs(twice.TrainFlops / (6e5 * Math.Pow(m2, 1.7)) - 1) < 1e-3, $"{twice.TrainFlops}");
+        Assert.True(Math.Abs(twice.TrainHours * 3600 * 1e9 / twice.TrainFlops - 1) < 1e-6, $"{twice.TrainHours}");
+        Assert.True(twice.ParamsLower <= twice.Params && twice.Params <= twice.ParamsUpper);
         Directory.Delete(dir, true);
     }
 
