@@ -2,7 +2,6 @@ using System.CommandLine;
 using Lab.Pipeline.Domains;
 using Lab.Stages.Core;
 using LanguageExt;
-using static LanguageExt.Prelude;
 using Opt = System.CommandLine;
 
 namespace Lab.Pipeline;
@@ -36,7 +35,7 @@ public static class Cli
                 var d = pr.GetValue(domain)!;
                 var o = new RunOptions(d, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(output) ?? Path.Combine("artifacts", d.ToLowerInvariant()),
                     pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!, pr.GetValue(target));
-                var result = await o.Check().Match(p => Left<Problem, IDomainRunner>(p), () => DomainRegistry.Find(d)).BindAsync(r => act(r, o, reporter));
+                var result = await DomainRegistry.Find(d).BindAsync(r => act(r, o, reporter));
                 return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
             });
             return c;
@@ -142,6 +141,10 @@ public static class Cli
             fitBench,
             reeval,
         };
+        AtLeast(threads, 0, "0 (all cores) or a positive count"); AtLeast(holdout, 0, "0 or more"); AtLeast(bootstrap, 0, "0 or more");
+        AtLeast(benchResamples, 0, "0 or more"); AtLeast(batch, 0, "0 (the recorded batch) or more"); AtLeast(cpus, 1, "1 or more");
+        AtLeast(gpus, 0, "0 or more"); AtLeast(maxParallel, 0, "0 (no limit) or more"); AtLeast(index, 0, "0 or more");
+        Positive(target, "a positive error in the metric's units"); Positive(bestGuess, "a positive error");
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -151,4 +154,17 @@ public static class Cli
         }
         return await parsed.InvokeAsync();
     }
+
+    /// <summary>An integer option below its minimum is a parse error naming the option and the value (exit code 2).</summary>
+    static void AtLeast<T>(System.CommandLine.Option<T> option, int min, string expected) => option.Validators.Add(r =>
+    {
+        var v = r.GetValueOrDefault<T>();
+        if (v is int i && i < min) r.AddError($"{option.Name} {i}: must be {expected}");
+    });
+
+    /// <summary>A number option that must be positive and finite when given.</summary>
+    static void Positive(System.CommandLine.Option<double?> option, string expected) => option.Validators.Add(r =>
+    {
+        if (r.GetValueOrDefault<double?>() is double v && !(v > 0 && double.IsFinite(v))) r.AddError($"{option.Name} {v}: must be {expected}");
+    });
 }

@@ -1,6 +1,3 @@
-using Lab.Stages.Core;
-using LanguageExt;
-
 namespace Lab.Pipeline;
 
 /// <summary>The options of `pipeline run`, as parsed.</summary>
@@ -9,11 +6,4 @@ namespace Lab.Pipeline;
 /// <param name="TargetError">A target of the primary metric whose data, model size and compute the report projects (besides
 /// the errors at 2× and 4× the data, which it always projects).</param>
 public sealed record RunOptions(string Domain, string Preset, string? Data, string Out, string Device, int Threads, long Seed, bool Reverse = false,
-    string Arch = "default", double? TargetError = null)
-{
-    /// <summary>Numbers out of range, as a problem naming the option (before anything is prepared or trained).</summary>
-    public Option<Problem> Check() =>
-        Threads < 0 ? new Problem($"--threads {Threads}: must be 0 (all cores) or a positive count")
-        : TargetError is double t && !(t > 0 && double.IsFinite(t)) ? new Problem($"--target-error {t}: must be a positive error in the primary metric's units")
-        : Option<Problem>.None;
-}
+    string Arch = "default", double? TargetError = null);

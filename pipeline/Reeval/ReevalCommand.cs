@@ -102,7 +102,7 @@ public static class ReevalCommand
         {
             ModelPath = Path.GetFullPath(path), ModelSha256 = sha, TrialId = meta["trial_id"], Domain = meta["domain"], FormatVersion = meta["lab.format_version"],
             Metric = m.Metric, Value = m.Value, RecordedValue = recordedValue, Difference = m.Value - recordedValue,
-            RelativeDifference = (m.Value - recordedValue) / Math.Abs(recordedValue), Examples = m.Examples,
+            RelativeDifference = ReevalRow.Relative(m.Value, recordedValue), Examples = m.Examples,
             ExamplesPerSecond = m.Examples / Math.Max(1e-12, m.BatchSeconds.Sum()), Batch = m.Batch,
             LatencyP50Ms = 1000 * Lab.Fit.CurveFitter.Quantile(lat, 0.5), LatencyP95Ms = 1000 * Lab.Fit.CurveFitter.Quantile(lat, 0.95),
             Provider = provider, OnnxRuntimeVersion = OrtEnv.Instance().GetVersionString(), CpuModel = machine.CpuModel, CpuCores = machine.CpuCores,

@@ -16,6 +16,7 @@ public sealed record ReevalRow
     [JsonPropertyName("value")] public double Value { get; init; } = double.NaN;
     [JsonPropertyName("recorded_value")] public double RecordedValue { get; init; } = double.NaN;
     [JsonPropertyName("difference")] public double Difference { get; init; } = double.NaN;
+    /// <summary>(value − recorded) / max(|value|, |recorded|): finite when either is 0 (0 when both are), NaN without a record.</summary>
     [JsonPropertyName("relative_difference")] public double RelativeDifference { get; init; } = double.NaN;
     [JsonPropertyName("examples")] public long Examples { get; init; }
     [JsonPropertyName("examples_per_second")] public double ExamplesPerSecond { get; init; }
@@ -36,4 +37,12 @@ public sealed record ReevalRow
     [JsonPropertyName("reevaluated_at")]
     [ParquetTimestamp(ParquetTimestampResolution.Microseconds, useLogicalTimestamp: true, isAdjustedToUTC: true)]
     public DateTime ReevaluatedAt { get; init; }
+
+    /// <summary>The relative difference of a value from its record, bounded in [−2, 2] (a BLEU or error of 0 does not
+    /// make it infinite); NaN when either is not a number.</summary>
+    public static double Relative(double value, double recorded)
+    {
+        double scale = Math.Max(Math.Abs(value), Math.Abs(recorded));
+        return scale == 0 ? 0 : (value - recorded) / scale;
+    }
 }
