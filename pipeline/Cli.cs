@@ -12,6 +12,9 @@ public static class Cli
     /// <summary>Parses and runs; returns the exit code.</summary>
     public static async Task<int> Run(string[] args, TextWriter? errors = null, TextWriter? stdout = null)
     {
+        // Everything the product writes (ids, names, metadata, tables, reports) reads the same under every locale; the
+        // caller's culture is restored when this async method returns.
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
         Reporter NewReporter(bool quiet) => new(quiet, errors, stdout);
         var domain = new System.CommandLine.Option<string>("--domain") { Description = $"domain to study ({DomainRegistry.Names})", Required = true };
         var preset = new System.CommandLine.Option<string>("--preset") { Description = "smoke | default | full", DefaultValueFactory = _ => "default" };

@@ -18,6 +18,6 @@ public sealed record TrialSpec(
     string Model, double LearningRate, string Hyper, long Seed)
 {
     /// <summary>Content address: the first 16 hex digits of the SHA-256 of every field.</summary>
-    public string Id => Hashing.Sha256(
-        $"{Domain}|{DataFingerprint}|{ShardIndex}|{ShardExamples}|{ShardSize}|{Model}|{LearningRate:R}|{Hyper}|{Seed}")[..16];
+    public string Id => Hashing.Sha256(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Domain}|{DataFingerprint}|{ShardIndex}|{ShardExamples}|{ShardSize}|{Model}|{LearningRate:R}|{Hyper}|{Seed}"))[..16];
 }

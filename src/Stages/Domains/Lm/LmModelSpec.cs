@@ -4,7 +4,7 @@ namespace Lab.Stages.Domains.Lm;
 public sealed record LmModelSpec(int Embed, int Hidden, int Layers, double Dropout)
 {
     /// <summary>Canonical name, part of the trial id.</summary>
-    public string Name => $"lstm-e{Embed}-h{Hidden}-l{Layers}-d{Dropout:0.###}";
+    public string Name => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"lstm-e{Embed}-h{Hidden}-l{Layers}-d{Dropout:0.###}");
 
     /// <summary>Parameter count for a vocabulary of size v (embedding, LSTM, output layer).</summary>
     public long Parameters(int v)

@@ -17,7 +17,7 @@ public sealed record LmPreset(
     int MaxEpochs, int Patience, long MinTokensPerEpoch, double ClipNorm, SearchSettings Search)
 {
     /// <summary>Canonical string of the training hyper-parameters that are not in the model or learning rate.</summary>
-    public string Hyper => $"v{VocabSize}-t{SeqLen}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinTokensPerEpoch}-clip{ClipNorm}-plateau0.5";
+    public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v{VocabSize}-t{SeqLen}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinTokensPerEpoch}-clip{ClipNorm}-plateau0.5");
 
     /// <summary>Seconds: three tiny shards, a three-size ladder, two seeds.</summary>
     public static readonly LmPreset Smoke = new("smoke", 1000, 24, 16, 64, 128, 4_000, 4_000, new ShardLadder(2_000, 8_000, 3),

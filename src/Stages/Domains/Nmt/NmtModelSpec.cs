@@ -4,5 +4,5 @@ namespace Lab.Stages.Domains.Nmt;
 public sealed record NmtModelSpec(string Arch, int Width, int Layers, double Dropout)
 {
     /// <summary>Canonical name, part of the trial id.</summary>
-    public string Name => $"{Arch}-w{Width}-l{Layers}-d{Dropout:0.###}";
+    public string Name => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Arch}-w{Width}-l{Layers}-d{Dropout:0.###}");
 }

@@ -13,7 +13,7 @@ public sealed record NmtPreset(
     long MinTokensPerEpoch, double ClipNorm, int BleuPairs, SearchSettings Search)
 {
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
-    public string Hyper => $"bpe{Merges}-len{MaxLen}-val{ValPairs}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinTokensPerEpoch}-clip{ClipNorm}-plateau0.5";
+    public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"bpe{Merges}-len{MaxLen}-val{ValPairs}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinTokensPerEpoch}-clip{ClipNorm}-plateau0.5");
 
     static Seq<NmtModelSpec> Ladder(string arch, int layers, double dropout, params int[] widths)
         => toSeq(widths.Select(w => new NmtModelSpec(arch, w, layers, dropout)));

@@ -14,7 +14,7 @@ public sealed record SpeechPreset(
     int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinFramesPerEpoch, double ClipNorm, SearchSettings Search)
 {
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
-    public string Hyper => $"b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinFramesPerEpoch}-clip{ClipNorm}-plateau0.5-{SpeechData.Version}";
+    public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinFramesPerEpoch}-clip{ClipNorm}-plateau0.5-{SpeechData.Version}");
 
     static Seq<SpeechModelSpec> Ds2(params int[] widths) => toSeq(widths.Select(w => new SpeechModelSpec("ds2", w, 1)));
     static Seq<SpeechModelSpec> Conv(int depth, params int[] widths) => toSeq(widths.Select(w => new SpeechModelSpec("conv", w, depth)));
