@@ -24,16 +24,16 @@ public static class ImageBench
         {
             manual_seed(1);
             using var net = new ConvNet(spec, 1, 10, 0.3f, 0.35f);
-            using var opt = optim.Adam(net.parameters(), 1e-3);
+            using var opt = new Lab.Stages.Train.ExplicitAdam(net.parameters(), 1e-3);
             var idx = Enumerable.Range(0, 64).ToArray();
             Stopwatch? sw = null; const int steps = 20;
             for (int i = 0; i < steps + 2; i++)
             {
                 if (i == 2) sw = Stopwatch.StartNew();
                 using var scope = NewDisposeScope();
-                opt.zero_grad();
+                opt.ZeroGrad();
                 var loss = nn.functional.cross_entropy(net.call(ImageBatches.Input(set, idx, CPU)), ImageBatches.Labels(set, idx, CPU));
-                loss.backward(); opt.step(); loss.item<float>();
+                loss.backward(); opt.Step(); loss.item<float>();
             }
             double train = steps * 64 / sw!.Elapsed.TotalSeconds;
             var sw2 = Stopwatch.StartNew();

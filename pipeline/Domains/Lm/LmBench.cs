@@ -65,17 +65,17 @@ public static class LmBench
     {
         manual_seed(1);
         using var model = new LstmLm(spec, v);
-        using var opt = optim.Adam(model.parameters(), 1e-3);
+        using var opt = new Lab.Stages.Train.ExplicitAdam(model.parameters(), 1e-3);
         using var x = randint(0, v, [t, b]); using var y = randint(0, v, [t, b]);
         Stopwatch? sw = null;
         for (int i = 0; i < steps + 2; i++)
         {
             if (i == 2) sw = Stopwatch.StartNew();  // two warm-up steps
             using var scope = NewDisposeScope();
-            opt.zero_grad();
+            opt.ZeroGrad();
             var l = LmTraining.Loss(model.call(x), y);
             l.backward();
-            opt.step();
+            opt.Step();
             l.item<float>();
         }
         double rate = steps * t * b / sw!.Elapsed.TotalSeconds;

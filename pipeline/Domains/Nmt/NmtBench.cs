@@ -27,16 +27,16 @@ public static class NmtBench
         {
             manual_seed(1);
             using var model = NmtTraining.Create(spec, v, NmtPreset.Default.MaxLen);
-            using var opt = optim.Adam(model.parameters(), 1e-3);
+            using var opt = new Lab.Stages.Train.ExplicitAdam(model.parameters(), 1e-3);
             Stopwatch? sw = null; const int steps = 10;
             for (int i = 0; i < steps + 2; i++)
             {
                 if (i == 2) sw = Stopwatch.StartNew();
                 using var scope = NewDisposeScope();
                 var t = NmtBatches.Tensors(train, CPU);
-                opt.zero_grad();
+                opt.ZeroGrad();
                 var loss = NmtTraining.Loss(model.call(t[0], t[1]), t[2]);
-                loss.backward(); opt.step(); loss.item<float>();
+                loss.backward(); opt.Step(); loss.item<float>();
             }
             double trainRate = steps * 32 * (len + 1) / sw!.Elapsed.TotalSeconds;
             var sw2 = Stopwatch.StartNew();

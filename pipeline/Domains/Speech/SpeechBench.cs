@@ -33,7 +33,7 @@ public static class SpeechBench
         {
             manual_seed(1);
             using var net = SpeechTraining.Create(spec, vocab.Size);
-            using var opt = optim.Adam(net.parameters(), 1e-3);
+            using var opt = new Lab.Stages.Train.ExplicitAdam(net.parameters(), 1e-3);
             var batches = SpeechBatches.Bucketed(set, Enumerable.Range(0, set.Count).ToArray(), 32, new Random(2));
             Stopwatch? sw = null; long frames = 0; const int steps = 6;
             for (int i = 0; i < steps + 1; i++)
@@ -42,9 +42,9 @@ public static class SpeechBench
                 using var scope = NewDisposeScope();
                 var b = batches[i % batches.Count];
                 var t = SpeechBatches.Make(set, b, CPU);
-                opt.zero_grad();
+                opt.ZeroGrad();
                 var loss = nn.functional.ctc_loss(net.call(t[0], t[1]), t[2], net.OutputLengths(t[1]), t[3], CharVocab.Blank, zero_infinity: true);
-                loss.backward(); opt.step(); loss.item<float>();
+                loss.backward(); opt.Step(); loss.item<float>();
                 if (i >= 1) frames += b.Sum(j => (long)set.Items[j].Frames);
             }
             double train = frames / sw!.Elapsed.TotalSeconds;

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Lab.Stages.Train;
 
 /// <summary>
-/// The training loop every domain shares: Adam, gradient clipping, one dispose scope per step, validation after each
+/// The training loop every domain shares: Adam (<see cref="ExplicitAdam"/>: no implicit Scalars), gradient clipping, one dispose scope per step, validation after each
 /// epoch, learning-rate decay on plateaus (back to the best weights, smaller step), early stopping with the best weights
 /// restored, an epoch budget, optional pruning of hopeless runs, divergence (NaN/inf loss) reported as a status; the
 /// outcome says why training stopped.
@@ -25,7 +25,7 @@ public static class Trainer
         nn.Module model, Func<int, IEnumerable<Batch>> epoch, Func<Tensor[], Tensor> loss,
         Func<double> validate, TrainSettings settings, Device device, Action<int, double>? onEpoch = null)
     {
-        var opt = optim.Adam(model.parameters(), lr: settings.LearningRate);
+        var opt = new ExplicitAdam(model.parameters(), settings.LearningRate);
         var clock = Stopwatch.StartNew();
         var curve = new List<double>();
         Dictionary<string, Tensor>? best = null;
@@ -42,13 +42,13 @@ public static class Trainer
                 {
                     using var scope = NewDisposeScope();
                     var tensors = b.Make(device);
-                    opt.zero_grad();
+                    opt.ZeroGrad();
                     var l = loss(tensors);
                     var lv = l.item<float>();
                     if (!float.IsFinite(lv)) { status = "diverged"; reason = $"training loss became {lv} in epoch {e + 1}"; break; }
                     l.backward();
                     nn.utils.clip_grad_norm_(model.parameters(), settings.ClipNorm);
-                    opt.step();
+                    opt.Step();
                     units += b.Units;
                 }
                 trainSeconds += clock.Elapsed.TotalSeconds - t0;
@@ -77,7 +77,7 @@ public static class Trainer
                         // plateau: go back to the best weights and continue with a smaller step
                         Restore(model, best);
                         lr *= settings.DecayFactor; decays++;
-                        foreach (var g in opt.ParamGroups) g.LearningRate = lr;
+                        opt.LearningRate = lr;
                     }
                 }
                 if (settings.Prune?.Invoke(epochs, bestVal) == true) { stoppedBy = StopReasons.Pruned; break; }

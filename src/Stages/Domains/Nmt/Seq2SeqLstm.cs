@@ -1,3 +1,4 @@
+using Lab.Stages.Train;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -51,8 +52,8 @@ public sealed class Seq2SeqLstm : Module<Tensor, Tensor, Tensor>
         var encB = encStates.permute(1, 0, 2);                     // [B, S, W]
         var decB = dec.permute(1, 0, 2);                           // [B, T, W]
         var scores = decB.matmul(encB.transpose(1, 2));            // [B, T, S]
-        var pad = src.eq(NmtVocabulary.Pad).transpose(0, 1).unsqueeze(1);   // [B, 1, S]
-        scores = scores.masked_fill(pad, -1e9);
+        var pad = ScalarOps.Eq(src, NmtVocabulary.Pad).transpose(0, 1).unsqueeze(1);   // [B, 1, S]
+        scores = ScalarOps.MaskedFill(scores, pad, -1e9);
         var weights = functional.softmax(scores, -1);
         var context = weights.matmul(encB);                         // [B, T, W]
         var mixed = functional.tanh(combine.call(cat([decB, context], 2)));

@@ -1,3 +1,4 @@
+using Lab.Stages.Train;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -27,9 +28,9 @@ public sealed class Attention : Module
         var qh = q.call(query).view(tq, b, heads, d).permute(1, 2, 0, 3);      // [B, h, Tq, d]
         var kh = k.call(keys).view(tk, b, heads, d).permute(1, 2, 3, 0);       // [B, h, d, Tk]
         var vh = v.call(keys).view(tk, b, heads, d).permute(1, 2, 0, 3);       // [B, h, Tk, d]
-        var scores = qh.matmul(kh) * (1.0 / Math.Sqrt(d));
-        if (keyPad is not null) scores = scores.masked_fill(keyPad.view(b, 1, 1, tk), -1e9);
-        if (causal) scores = scores.masked_fill(ones(tq, tk, dtype: ScalarType.Bool, device: query.device).triu(1), -1e9);
+        var scores = ScalarOps.Mul(qh.matmul(kh), 1.0 / Math.Sqrt(d));
+        if (keyPad is not null) scores = ScalarOps.MaskedFill(scores, keyPad.view(b, 1, 1, tk), -1e9);
+        if (causal) scores = ScalarOps.MaskedFill(scores, ones(tq, tk, dtype: ScalarType.Bool, device: query.device).triu(1), -1e9);
         var mixed = functional.softmax(scores, -1).matmul(vh).permute(2, 0, 1, 3).reshape(tq, b, w);
         return o.call(mixed).MoveToOuterDisposeScope();
     }
@@ -115,14 +116,14 @@ public sealed class Seq2SeqTransformer : Module<Tensor, Tensor, Tensor>
     Tensor Embed(Embedding e, Tensor ids)
     {
         long t = ids.shape[0];
-        return drop.call(e.call(ids) * Math.Sqrt(Spec.Width) + positions.to(ids.device).narrow(0, 0, t).unsqueeze(1));
+        return drop.call(ScalarOps.Mul(e.call(ids), Math.Sqrt(Spec.Width)) + positions.to(ids.device).narrow(0, 0, t).unsqueeze(1));
     }
 
     /// <summary>The encoder's output memory [S, B, W].</summary>
     public Tensor Encode(Tensor src)
     {
         using var scope = NewDisposeScope();
-        var pad = src.eq(NmtVocabulary.Pad).transpose(0, 1);   // [B, S]
+        var pad = ScalarOps.Eq(src, NmtVocabulary.Pad).transpose(0, 1);   // [B, S]
         var h = Embed(srcEmbed, src);
         foreach (var layer in encoder) h = layer.Forward(h, pad, null, null);
         return encNorm.call(h).MoveToOuterDisposeScope();
@@ -132,7 +133,7 @@ public sealed class Seq2SeqTransformer : Module<Tensor, Tensor, Tensor>
     public Tensor Decode(Tensor src, Tensor memory, Tensor tgtIn)
     {
         using var scope = NewDisposeScope();
-        var pad = src.eq(NmtVocabulary.Pad).transpose(0, 1);
+        var pad = ScalarOps.Eq(src, NmtVocabulary.Pad).transpose(0, 1);
         var h = Embed(tgtEmbed, tgtIn);
         foreach (var layer in decoder) h = layer.Forward(h, null, memory, pad);
         return output.call(decNorm.call(h)).MoveToOuterDisposeScope();

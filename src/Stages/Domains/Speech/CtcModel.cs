@@ -1,3 +1,4 @@
+using Lab.Stages.Train;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,9 +16,9 @@ public abstract class CtcModel(string name) : nn.Module<Tensor, Tensor, Tensor>(
 
     /// <summary>[B, 1, T] mask (as float) of the first <paramref name="lengths"/> positions of T.</summary>
     public static Tensor TimeMask(Tensor lengths, long t)
-        => arange(t, device: lengths.device).unsqueeze(0).lt(lengths.unsqueeze(1)).unsqueeze(1).to(ScalarType.Float32);
+        => ScalarOps.Arange(t, lengths.device).unsqueeze(0).lt(lengths.unsqueeze(1)).unsqueeze(1).to(ScalarType.Float32);
 
     /// <summary>Output lengths of input frame counts, as the model computes them.</summary>
     public Tensor OutputLengths(Tensor frames)
-        => (frames + 2 * (SpeechModelSpec.Kernel / 2) - SpeechModelSpec.Kernel).div(Spec.TimeStride, rounding_mode: RoundingMode.floor) + 1;
+        => ScalarOps.Add(ScalarOps.FloorDiv(ScalarOps.Add(frames, 2 * (SpeechModelSpec.Kernel / 2) - SpeechModelSpec.Kernel), Spec.TimeStride), 1);
 }

@@ -1,3 +1,4 @@
+using Lab.Stages.Train;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -39,9 +40,9 @@ public sealed class Ds2 : CtcModel
     {
         using var scope = NewDisposeScope();
         var outLengths = OutputLengths(lengths);
-        var x = conv1.call(features.unsqueeze(1)).clamp(0, 20);             // [B, C, T', 40]
+        var x = ScalarOps.Clamp(conv1.call(features.unsqueeze(1)), 0, 20);             // [B, C, T', 40]
         var mask = TimeMask(outLengths, x.shape[2]).unsqueeze(3);           // [B, 1, T', 1]
-        x = (conv2.call(x * mask).clamp(0, 20) * mask).permute(2, 0, 1, 3);  // [T', B, C, 20]
+        x = (ScalarOps.Clamp(conv2.call(x * mask), 0, 20) * mask).permute(2, 0, 1, 3);  // [T', B, C, 20]
         x = x.reshape(x.shape[0], x.shape[1], -1);
         var packed = nn.utils.rnn.pack_padded_sequence(x, outLengths.cpu(), enforce_sorted: false);
         var (y, _) = gru.call(packed);
