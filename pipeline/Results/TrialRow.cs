@@ -68,6 +68,9 @@ public sealed record TrialRow
     [JsonPropertyName("val_curve")] public string ValCurve { get; init; } = "";
     [JsonPropertyName("status")] public string Status { get; init; } = "";
     [JsonPropertyName("reason")] public string Reason { get; init; } = "";
+    /// <summary>How many times the trial was run in the run that recorded it: 2 when a native (torch or ONNX Runtime)
+    /// exception made it start again; the reason then names the first failure. 0 in rows written before this column.</summary>
+    [JsonPropertyName("attempts")] public int Attempts { get; init; }
     /// <summary>A metric column by its name (as domains name their curves' metrics).</summary>
     public double Metric(string name) => name switch
     {

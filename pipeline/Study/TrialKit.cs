@@ -163,14 +163,28 @@ public static class TrialKit
             }
         });
 
-    /// <summary>Runs a trial's body; an exception becomes status "failed" with its message (recorded, shown, never
-    /// swallowed), and the row is stamped with the time it finished.</summary>
+    /// <summary>Runs a trial's body; a native exception (torch, ONNX Runtime) starts it once more from the beginning (the
+    /// body is deterministic for its seed), any other exception or a second failure becomes status "failed" with its
+    /// message (recorded, shown, never swallowed). The row is stamped with its attempts and the time it finished.</summary>
     public static TrialRow Guard(TrialRow start, Func<TrialRow, TrialRow> body)
     {
-        TrialRow row;
-        try { row = body(start); }
-        catch (Exception e) when (e is not OutOfMemoryException) { row = start with { Status = "failed", Reason = $"{e.GetType().Name}: {e.Message}" }; }
-        return row with { FinishedAt = DateTime.UtcNow };
+        string? first = null;
+        for (int attempt = 1; ; attempt++)
+        {
+            TrialRow row;
+            try { row = body(start); }
+            catch (System.Runtime.InteropServices.ExternalException e) when (attempt == 1)
+            {
+                first = $"{e.GetType().Name}: {e.Message}";
+                continue;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                row = start with { Status = "failed", Reason = $"{e.GetType().Name}: {e.Message}" };
+            }
+            if (first is not null) row = row with { Reason = $"attempt 1 failed ({first}){(row.Reason.Length > 0 ? "; " + row.Reason : "")}" };
+            return row with { Attempts = attempt, FinishedAt = DateTime.UtcNow };
+        }
     }
 }
 

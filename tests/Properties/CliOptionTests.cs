@@ -36,3 +36,39 @@ public class ReevalDifferenceTests
     public void Relative_difference_is_bounded(double value, double recorded, double expected)
         => Assert.Equal(expected, Lab.Pipeline.Reeval.ReevalRow.Relative(value, recorded), 12);
 }
+
+/// <summary>A trial hit by a native exception is run once more in the same run, and its row says so.</summary>
+public class TrialRetryTests
+{
+    static readonly Lab.Pipeline.Results.TrialRow Start = new() { TrialId = "t", Status = "running" };
+
+    [Fact]
+    public void A_native_failure_is_retried_once_and_recorded()
+    {
+        int calls = 0;
+        var row = Lab.Pipeline.Study.TrialKit.Guard(Start, r => ++calls == 1
+            ? throw new System.Runtime.InteropServices.ExternalException("Unknown scalar type")
+            : r with { Status = "ok" });
+        Assert.Equal(("ok", 2, 2), (row.Status, row.Attempts, calls));
+        Assert.Contains("attempt 1 failed (ExternalException: Unknown scalar type)", row.Reason);
+    }
+
+    [Fact]
+    public void A_second_native_failure_fails_the_trial_with_both_reasons()
+    {
+        int calls = 0;
+        var row = Lab.Pipeline.Study.TrialKit.Guard(Start, _ => throw new System.Runtime.InteropServices.ExternalException($"boom {++calls}"));
+        Assert.Equal(("failed", 2, 2), (row.Status, row.Attempts, calls));
+        Assert.Contains("boom 1", row.Reason);
+        Assert.Contains("boom 2", row.Reason);
+    }
+
+    [Fact]
+    public void Other_exceptions_fail_at_once()
+    {
+        int calls = 0;
+        var row = Lab.Pipeline.Study.TrialKit.Guard(Start, _ => { calls++; throw new InvalidDataException("bad shard"); });
+        Assert.Equal(("failed", 1, 1), (row.Status, row.Attempts, calls));
+        Assert.Equal("InvalidDataException: bad shard", row.Reason);
+    }
+}
