@@ -188,16 +188,19 @@ public static class TrialKit
     }
 }
 
-/// <summary>A domain's prepared data, read once per study folder and checked against the plan's fingerprint.</summary>
+/// <summary>A domain's prepared data, read once per file version (path, size and write time: a plan made again in the same
+/// folder, or a repaired file, is read afresh) and checked against the plan's fingerprint.</summary>
 public sealed class PreparedData<T>(string domain, Func<string, Either<Problem, T>> read, Func<T, string> fingerprint)
 {
-    (string Path, T Data)? loaded;
+    (string Key, T Data)? loaded;
 
     /// <summary>The data of the study, or a problem when it is unreadable or not the data the plan was made from.</summary>
     public Either<Problem, T> For(StudyFiles files, PlanRow row)
     {
         var path = files.Prepared(domain);
-        var data = loaded is { } l && l.Path == path ? Right<Problem, T>(l.Data) : read(path).Map(d => { loaded = (path, d); return d; });
+        var info = new FileInfo(path);
+        string key = info.Exists ? $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}" : "";
+        var data = loaded is { } l && l.Key == key && key.Length > 0 ? Right<Problem, T>(l.Data) : read(path).Map(d => { loaded = (key, d); return d; });
         return data.Bind(d => fingerprint(d) == row.DataFingerprint ? Right<Problem, T>(d)
             : Left<Problem, T>(new Problem($"{path}: prepared data {fingerprint(d)} is not the plan's {row.DataFingerprint}", "run `pipeline plan` again")));
     }
