@@ -32,13 +32,18 @@ public class OnnxCheckerTests
             var meta = new Dictionary<string, string> { ["domain"] = "image", ["trial_id"] = $"img{i}", ["vocab"] = "-" };
             File.WriteAllBytes(Path.Combine(dir, $"img{i}.onnx"), ImageOnnx.Export(net, 1 + i, 12, 10, meta).ToByteArray());
         }
+        int translationGraphs = 0;
+        foreach (var arch in new[] { "lstm", "transformer" })
         {
             manual_seed(20);
-            using var nmt = new Seq2SeqLstm(new NmtModelSpec("lstm", 6, 2, 0), 30);
-            var meta = new Dictionary<string, string> { ["domain"] = "nmt", ["trial_id"] = "nmt", ["vocab"] = "-" };
-            File.WriteAllBytes(Path.Combine(dir, "nmt.onnx"), NmtOnnx.Scoring(nmt, meta).ToByteArray());
-            File.WriteAllBytes(Path.Combine(dir, "nmt.encoder.onnx"), NmtOnnx.EncoderGraph(nmt, meta).ToByteArray());
-            File.WriteAllBytes(Path.Combine(dir, "nmt.step.onnx"), NmtOnnx.Step(nmt, meta).ToByteArray());
+            using TorchSharp.torch.nn.Module<Tensor, Tensor, Tensor> nmt = arch == "lstm"
+                ? new Seq2SeqLstm(new NmtModelSpec(arch, 6, 2, 0), 30) : new Seq2SeqTransformer(new NmtModelSpec(arch, 16, 2, 0), 30, 24);
+            var meta = new Dictionary<string, string> { ["domain"] = "nmt", ["trial_id"] = $"nmt-{arch}", ["vocab"] = "-" };
+            var (scoring, encoder, step) = NmtExport.Graphs(nmt, meta);
+            File.WriteAllBytes(Path.Combine(dir, $"nmt-{arch}.onnx"), scoring);
+            File.WriteAllBytes(Path.Combine(dir, $"nmt-{arch}.encoder.onnx"), encoder);
+            File.WriteAllBytes(Path.Combine(dir, $"nmt-{arch}.step.onnx"), step);
+            translationGraphs += 3;
         }
         foreach (var (s, i) in new[] { new SpeechModelSpec("ds2", 6, 2, 3), new SpeechModelSpec("conv", 8, 2) }.Select((s, i) => (s, i)))
         {
@@ -64,7 +69,7 @@ public class OnnxCheckerTests
         var stdout = p.StandardOutput.ReadToEnd(); var stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();
         Assert.True(p.ExitCode == 0, $"onnx.checker failed: {stderr}");
-        Assert.Contains($"checked {specs.Length + 7}", stdout);
+        Assert.Contains($"checked {specs.Length + 2 + translationGraphs + 2}", stdout);   // lm, image, translation (both architectures), speech
         Directory.Delete(dir, true);
     }
 }

@@ -14,6 +14,15 @@ public class TransformerProperties
     {
         manual_seed(seed);
         var m = new Seq2SeqTransformer(new NmtModelSpec("transformer", width, layers, 0), v, 16);
+        // every vector parameter (LayerNorm scales and shifts, biases) away from its default 1 or 0, so a wrong mapping of
+        // a scale or a shift in the exported graph shows
+        using (no_grad())
+            foreach (var (name, p) in m.named_parameters().Where(np => np.parameter.dim() == 1))
+            {
+                using var r = rand_like(p);
+                p.copy_(name.EndsWith("weight", StringComparison.Ordinal) ? r + 0.5 : r - 0.5);
+            }
+        Assert.Contains(m.named_parameters(), np => np.name.Contains("norm", StringComparison.OrdinalIgnoreCase) && np.parameter.dim() == 1);
         m.eval();
         return m;
     }
