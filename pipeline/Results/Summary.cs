@@ -7,7 +7,7 @@ namespace Lab.Pipeline.Results;
 /// <summary>Everything the end-of-study summary reads.</summary>
 public sealed record StudySummary(PlanRow? Study, IReadOnlyList<TrialRow> Rows, IReadOnlyList<CurveRow> Curve, IReadOnlyList<FitRow> Fits,
     IReadOnlyList<CurveSpec> Specs, string Unit, TimeSpan Elapsed, int Trained, Compute Compute, bool Concluded,
-    IReadOnlyList<RequirementRow> Requirements);
+    IReadOnlyList<RequirementRow> Requirements, IReadOnlyDictionary<string, double>? Extrapolation = null);
 
 /// <summary>The end-of-study summary: terminal tables and the Markdown report (with the plots embedded).</summary>
 public static class Summary
@@ -50,10 +50,12 @@ public static class Summary
         Param(x.Fits, s.Name, "power-irreducible", "gamma"),
         BetaP(x.Fits, s, x.Curve, x.Rows),
         x.Fits.FirstOrDefault(f => f.Chosen && f.Curve == s.Name)?.Family ?? "—",
+        x.Extrapolation?.GetValueOrDefault(s.Name, double.NaN) is double c && double.IsFinite(c) ? F(c, "F3") : "—",
         F(s.BestGuess)
     });
 
-    static readonly string[] FitHeaders = ["curve", "beta_g (eps = alpha m^beta_g + gamma)", "gamma", "beta_p (s = alpha m^beta_p)", "family chosen by extrapolation", "best guess"];
+    static readonly string[] FitHeaders = ["curve", "beta_g (eps = alpha m^beta_g + gamma)", "gamma", "beta_p (s = alpha m^beta_p)", "family chosen by extrapolation",
+        "two largest shards predicted from the rest: mean |ln ratio|", "best guess"];
 
     static readonly string[] PointHeaders = ["curve", "shard", "m", "best-fit model", "params", "lr", "validation (mean ± sd, seeds)", "test", "bracketed", "trials"];
 

@@ -150,6 +150,15 @@ public static class StudyRunner
         return results.Read(row.TrialId) is { Status: "ok" or "diverged" } ? 0 : 1;
     }
 
+    /// <summary>The study's own extrapolation test: fitted on all but the two largest points, the mean |ln(predicted /
+    /// observed)| at those two (NaN with fewer than five points: three are the least a fit is trusted on).</summary>
+    public static double ExtrapolationCheck(IReadOnlyList<CurvePoint> points, AnalysisOptions options)
+    {
+        if (points.Count < 5) return double.NaN;
+        return CurveAnalysis.Run("check", points, options with { HoldoutLast = 2, Resamples = 0, TargetError = null })
+            .Match(a => a.Predictions.Filter(p => p.Split == "holdout").Map(p => Math.Abs(Math.Log(p.Predicted / p.Observed))).Average(), _ => double.NaN);
+    }
+
     /// <summary>
     /// `pipeline gather`: unions the trial files of the plan into trials.parquet, replays the search into curve.parquet
     /// (the best-fit model per shard with its seeds' mean, spread and count), fits, writes the report, and lists missing
@@ -179,18 +188,21 @@ public static class StudyRunner
         var curve = curves.SelectMany(c => c.rows).ToList();
         await ParquetTable.Write(Path.Combine(files.Dir, "curve.parquet"), curve);
         var analyses = new List<CurveAnalysis>(); var failures = new List<FitError>();
+        var checks = new Dictionary<string, double>();
         foreach (var (spec, points) in curves)
         {
-            var (ok, failed) = FitCommand.Analyse([(spec.Name, points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params, CurvesFile.Replicates(c.Errors), c.TrainFlops, c.TrainSeconds)).ToList())],
-                new AnalysisOptions(BestGuess: double.IsFinite(spec.BestGuess) ? spec.BestGuess : null, Seed: (int)(first?.Seed ?? 17),
-                    TargetError: spec.ValMetric == primary ? targetError : null));
+            var input = points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params, CurvesFile.Replicates(c.Errors), c.TrainFlops, c.TrainSeconds)).ToList();
+            var options = new AnalysisOptions(BestGuess: double.IsFinite(spec.BestGuess) ? spec.BestGuess : null, Seed: (int)(first?.Seed ?? 17),
+                TargetError: spec.ValMetric == primary ? targetError : null);
+            var (ok, failed) = FitCommand.Analyse([(spec.Name, input)], options);
             analyses.AddRange(ok); failures.AddRange(failed);
+            checks[spec.Name] = ExtrapolationCheck(input, options);
         }
         var fitRows = await FitOutputs.Write(files.Dir, analyses, failures, report);
         var compute = Compute.Of(results, spaceRows, settings);
         var wall = elapsed ?? TimeSpan.Zero;
         var study = new StudySummary(first, results, curve, fitRows, specs, domain?.SizeUnit ?? "", wall, trained, compute, searches.All(s => s.State.Finished),
-            analyses.SelectMany(FitTables.Requirements).ToList());
+            analyses.SelectMany(FitTables.Requirements).ToList(), checks);
         Summary.Print(report, study);
         AtomicFile.WriteAllText(Path.Combine(files.Dir, "report.md"), Summary.Markdown(study));
         foreach (var m in missing) report.Error($"trial {m.Index} ({m.TrialId}: shard {m.ShardIndex}, {m.Model}, lr {m.LearningRate}) has no result yet");

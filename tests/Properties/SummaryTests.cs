@@ -24,3 +24,21 @@ public class SummaryTests
         Assert.Contains("largest model trained 40 parameters", Summary.Bound(spec with { Architecture = "a" }, [Point(0, false, "size-cap")], rows));
     }
 }
+
+/// <summary>The study's extrapolation check: the two largest points predicted from the rest.</summary>
+public class ExtrapolationCheckTests
+{
+    static List<Lab.Fit.CurvePoint> Curve(Func<double, double> f, int n)
+        => Enumerable.Range(0, n).Select(k => { double m = 1000 * Math.Pow(2, k); return new Lab.Fit.CurvePoint(m, f(m)); }).ToList();
+
+    [Fact]
+    public void A_power_law_predicts_its_last_points_and_a_bend_does_not()
+    {
+        var o = new Lab.Fit.AnalysisOptions();
+        Assert.True(Lab.Pipeline.Study.StudyRunner.ExtrapolationCheck(Curve(m => 30 * Math.Pow(m, -0.3), 7), o) < 1e-3);
+        // the last two points fall much faster than the rest
+        double bent = Lab.Pipeline.Study.StudyRunner.ExtrapolationCheck(Curve(m => m < 20_000 ? 30 * Math.Pow(m, -0.1) : 30 * Math.Pow(20_000, -0.1) * Math.Pow(m / 20_000, -1.0), 7), o);
+        Assert.True(bent > 0.3, $"{bent}");
+        Assert.True(double.IsNaN(Lab.Pipeline.Study.StudyRunner.ExtrapolationCheck(Curve(m => 1 / m, 4), o)));
+    }
+}
