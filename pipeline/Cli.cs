@@ -6,7 +6,7 @@ using Opt = System.CommandLine;
 
 namespace Lab.Pipeline;
 
-/// <summary>The command line: `pipeline run`, `prepare`, `plan`, `trial`, `advance`, `gather`, `submit`, `bench`, `fit`, `fit-bench`, `reeval`. Exit codes: 0 done, 1 some trial failed, 2 bad input.</summary>
+/// <summary>The command line: `pipeline run`, `prepare`, `plan`, `trial`, `advance`, `gather`, `submit`, `bench`, `fit`, `fit-bench`, `reeval`. Exit codes: 0 done, 1 some trial failed, 2 bad input, 3 a file could not be written or read (disk full, read-only).</summary>
 public static class Cli
 {
     /// <summary>Parses and runs; returns the exit code.</summary>
@@ -155,7 +155,15 @@ public static class Cli
             (errors ?? Console.Error).WriteLine("see: pipeline --help");
             return 2;
         }
-        return await parsed.InvokeAsync();
+        var err = errors ?? Console.Error;
+        try { return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the disk filled up, the folder is read-only or went away: say which file, keep everything written before
+            err.WriteLine($"error: cannot write or read a file: {e.Message}");
+            err.WriteLine("nothing finished before this is lost: free space or fix the folder's permissions, then run the same command again to resume");
+            return 3;
+        }
     }
 
     /// <summary>An integer option below its minimum is a parse error naming the option and the value (exit code 2).</summary>

@@ -178,8 +178,9 @@ public static class TrialKit
                 first = $"{e.GetType().Name}: {e.Message}";
                 continue;
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e) when (e is not (OutOfMemoryException or IOException or UnauthorizedAccessException))
             {
+                // a disk that is full or read-only is not the trial's failure: it stops the run (exit code 3) unrecorded
                 row = start with { Status = "failed", Reason = $"{e.GetType().Name}: {e.Message}" };
             }
             if (first is not null) row = row with { Reason = $"attempt 1 failed ({first}){(row.Reason.Length > 0 ? "; " + row.Reason : "")}" };
