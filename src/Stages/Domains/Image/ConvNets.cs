@@ -6,13 +6,6 @@ using static TorchSharp.torch.nn;
 
 namespace Lab.Stages.Domains.Image;
 
-/// <summary>A module that can write itself into an ONNX graph: given the name of its input value, returns its output.</summary>
-public interface IOnnxExportable
-{
-    /// <summary>Adds this module's nodes (in inference form) and returns the output value's name.</summary>
-    string Export(OnnxGraph g, string input, string prefix);
-}
-
 /// <summary>3×3 (or 1×1) convolution without bias, batch normalisation, optional ReLU.</summary>
 public sealed class ConvBn : Module<Tensor, Tensor>, IOnnxExportable
 {

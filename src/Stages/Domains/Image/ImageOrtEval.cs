@@ -1,6 +1,6 @@
 using Lab.Stages.Core;
 using System.Diagnostics;
-using Lab.Stages.Domains.Lm;
+using Lab.Stages.Evaluate;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Lab.Stages.Domains.Image;
@@ -48,7 +48,7 @@ public static class ImageOrtEval
                 for (int j = 0; j < k; j++) if (z[j] > z[y]) above++;
                 if (above >= 1) top1++;
                 if (above >= 5) top5++;
-                ce += LmOrtEval.NegLogSoftmax(z, y);
+                ce += LogSoftmax.NegLog(z, y);
             }
         }
         int n = set.Count;

@@ -1,5 +1,4 @@
 using Lab.Stages.Core;
-using Lab.Stages.Domains.Lm;
 using Lab.Stages.Subset;
 using Lab.Stages.Train;
 using TorchSharp;

@@ -24,9 +24,9 @@ public static class LmOnnx
         var squeezeAxes = g.Int64s("axes_1", 1);
         for (int l = 0; l < model.Spec.Layers; l++)
         {
-            using var w = Gates(p[$"lstm.weight_ih_l{l}"]).unsqueeze(0);
-            using var r = Gates(p[$"lstm.weight_hh_l{l}"]).unsqueeze(0);
-            using var b = cat([Gates(p[$"lstm.bias_ih_l{l}"]), Gates(p[$"lstm.bias_hh_l{l}"])], 0).unsqueeze(0);
+            using var w = RecurrentGates.Lstm(p[$"lstm.weight_ih_l{l}"]).unsqueeze(0);
+            using var r = RecurrentGates.Lstm(p[$"lstm.weight_hh_l{l}"]).unsqueeze(0);
+            using var b = cat([RecurrentGates.Lstm(p[$"lstm.bias_ih_l{l}"]), RecurrentGates.Lstm(p[$"lstm.bias_hh_l{l}"])], 0).unsqueeze(0);
             var y = g.Node("LSTM", [x, g.Weight($"lstm.W{l}", w), g.Weight($"lstm.R{l}", r), g.Weight($"lstm.B{l}", b)], 1,
                 Attr("hidden_size", (long)h));
             x = g.Node("Squeeze", [y, squeezeAxes]);
@@ -35,12 +35,5 @@ public static class LmOnnx
         var logits = g.Node("Add", [g.Node("MatMul", [x, g.Weight("head.weight_t", wt)]), g.Weight("head.bias", p["head.bias"])]);
         g.Output(logits, "logits", DataType.Float, "seq", "batch", (long)model.VocabSize);
         return g.ToModel(metadata, $"LSTM language model {model.Spec.Name}, vocabulary {model.VocabSize}");
-    }
-
-    /// <summary>PyTorch gate blocks i,f,g,o (along dim 0) reordered to ONNX's i,o,f,c.</summary>
-    public static Tensor Gates(Tensor t)
-    {
-        var c = t.detach().chunk(4, 0);
-        return cat([c[0], c[3], c[1], c[2]], 0);
     }
 }

@@ -1,6 +1,6 @@
+using Lab.Stages.Evaluate;
 using Lab.Stages.Core;
 using System.Diagnostics;
-using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Lab.Stages.Domains.Lm;
@@ -40,25 +40,10 @@ public static class LmOrtEval
             batchSeconds.Add(clock.Elapsed.TotalSeconds - started);
             var logits = outputs[0].GetTensorDataAsSpan<float>();
             int v = logits.Length / y.Length;
-            for (int k = 0; k < y.Length; k++) sum += NegLogSoftmax(logits.Slice(k * v, v), (int)y[k]);
+            for (int k = 0; k < y.Length; k++) sum += LogSoftmax.NegLog(logits.Slice(k * v, v), (int)y[k]);
             n += y.Length;
         }
         double nats = n == 0 ? double.NaN : sum / n;
         return new Result(nats, Math.Exp(nats), n, clock.Elapsed.TotalSeconds, batchSeconds.ToArray());
-    }
-
-    /// <summary>−log softmax(z)[target], computed stably: vectorised max, exp and sum in float, the log in double.</summary>
-    public static double NegLogSoftmax(ReadOnlySpan<float> z, int target)
-    {
-        float max = TensorPrimitives.Max(z);
-        var buffer = System.Buffers.ArrayPool<float>.Shared.Rent(z.Length);
-        try
-        {
-            var b = buffer.AsSpan(0, z.Length);
-            TensorPrimitives.Subtract(z, max, b);
-            TensorPrimitives.Exp(b, b);
-            return Math.Log(TensorPrimitives.Sum(b)) + max - z[target];
-        }
-        finally { System.Buffers.ArrayPool<float>.Shared.Return(buffer); }
     }
 }

@@ -1,4 +1,3 @@
-using Lab.Stages.Domains.Lm;
 using Lab.Stages.Export;
 using Lab.Stages.Export.Onnx;
 using static Lab.Stages.Export.OnnxGraph;
@@ -22,9 +21,9 @@ public static class NmtOnnx
         public string T(string name) { using var t = p[name].t(); return g.Weight(name + "_t", t); }
         public (string W, string R, string B) Lstm(string module, int layer)
         {
-            using var w = LmOnnx.Gates(p[$"{module}.weight_ih_l{layer}"]).unsqueeze(0);
-            using var r = LmOnnx.Gates(p[$"{module}.weight_hh_l{layer}"]).unsqueeze(0);
-            using var b = cat([LmOnnx.Gates(p[$"{module}.bias_ih_l{layer}"]), LmOnnx.Gates(p[$"{module}.bias_hh_l{layer}"])], 0).unsqueeze(0);
+            using var w = RecurrentGates.Lstm(p[$"{module}.weight_ih_l{layer}"]).unsqueeze(0);
+            using var r = RecurrentGates.Lstm(p[$"{module}.weight_hh_l{layer}"]).unsqueeze(0);
+            using var b = cat([RecurrentGates.Lstm(p[$"{module}.bias_ih_l{layer}"]), RecurrentGates.Lstm(p[$"{module}.bias_hh_l{layer}"])], 0).unsqueeze(0);
             return (g.Weight($"{module}.W{layer}", w), g.Weight($"{module}.R{layer}", r), g.Weight($"{module}.B{layer}", b));
         }
     }

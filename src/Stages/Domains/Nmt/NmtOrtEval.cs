@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Lab.Stages.Core;
-using Lab.Stages.Domains.Lm;
+using Lab.Stages.Evaluate;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Lab.Stages.Domains.Nmt;
@@ -39,7 +39,7 @@ public static class NmtOrtEval
             for (int k = 0; k < tout.Length; k++)
             {
                 if (tout[k] == NmtVocabulary.Pad) continue;
-                sum += LmOrtEval.NegLogSoftmax(logits.AsSpan(k * v, v), (int)tout[k]);
+                sum += LogSoftmax.NegLog(logits.AsSpan(k * v, v), (int)tout[k]);
                 n++;
             }
         }

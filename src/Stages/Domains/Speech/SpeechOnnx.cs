@@ -67,9 +67,9 @@ public static class SpeechOnnx
         var p = m.gru.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
         for (int l = 0; l < m.Spec.Depth; l++)
         {
-            using var w = stack([Gates(p[$"weight_ih_l{l}"]), Gates(p[$"weight_ih_l{l}_reverse"])]);
-            using var r = stack([Gates(p[$"weight_hh_l{l}"]), Gates(p[$"weight_hh_l{l}_reverse"])]);
-            using var b = stack([cat([Gates(p[$"bias_ih_l{l}"]), Gates(p[$"bias_hh_l{l}"])]), cat([Gates(p[$"bias_ih_l{l}_reverse"]), Gates(p[$"bias_hh_l{l}_reverse"])])]);
+            using var w = stack([RecurrentGates.Gru(p[$"weight_ih_l{l}"]), RecurrentGates.Gru(p[$"weight_ih_l{l}_reverse"])]);
+            using var r = stack([RecurrentGates.Gru(p[$"weight_hh_l{l}"]), RecurrentGates.Gru(p[$"weight_hh_l{l}_reverse"])]);
+            using var b = stack([cat([RecurrentGates.Gru(p[$"bias_ih_l{l}"]), RecurrentGates.Gru(p[$"bias_hh_l{l}"])]), cat([RecurrentGates.Gru(p[$"bias_ih_l{l}_reverse"]), RecurrentGates.Gru(p[$"bias_hh_l{l}_reverse"])])]);
             var y = g.Node("GRU", [x, g.Weight($"gru.W{l}", w), g.Weight($"gru.R{l}", r), g.Weight($"gru.B{l}", b), seqLens], 1,
                 Attr("hidden_size", (long)m.Spec.Width), Attr("direction", "bidirectional"), Attr("linear_before_reset", 1L));   // [T', 2, B, H]
             x = g.Node("Reshape", [g.Node("Transpose", [y], 1, Attr("perm", new long[] { 0, 2, 1, 3 })), flat]);         // [T', B, 2H]
@@ -87,12 +87,5 @@ public static class SpeechOnnx
         int i = 0;
         foreach (var b in m.blocks) { x = g.Node("Mul", [g.Node("Relu", [Conv(g, x, b, $"block{i}", [bk], [1], [bk / 2, bk / 2])]), mask]); i++; }
         return g.Node("Transpose", [Conv(g, x, m.last, "last", [1], [1], [0, 0])], 1, Attr("perm", new long[] { 2, 0, 1 }));
-    }
-
-    /// <summary>PyTorch GRU gate blocks r,z,n (along dim 0) reordered to ONNX's z,r,h.</summary>
-    public static Tensor Gates(Tensor t)
-    {
-        var c = t.detach().chunk(3, 0);
-        return cat([c[1], c[0], c[2]], 0);
     }
 }
