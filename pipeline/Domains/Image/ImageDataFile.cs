@@ -1,52 +1,39 @@
-using System.Text;
+using Lab.Pipeline.Study;
 using Lab.Stages.Core;
 using Lab.Stages.Domains.Image;
 using LanguageExt;
 
 namespace Lab.Pipeline.Domains.Image;
 
-/// <summary>Prepared image data on disk (validation, test, training in shard order, normalisation), written once by the plan.</summary>
+/// <summary>Prepared image data (validation, test, training in shard order, normalisation) in the shared
+/// <see cref="PreparedFile"/> format, written once by the plan.</summary>
 public static class ImageDataFile
 {
     const string Magic = "LABIMG-DATA-1";
 
     /// <summary>Writes atomically.</summary>
-    public static void Write(string path, ImageData d)
+    public static void Write(string path, ImageData d) => PreparedFile.Write(path, Magic, d.Fingerprint, w =>
     {
-        using var ms = new MemoryStream();
-        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        w.Write(d.Mean); w.Write(d.Std);
+        foreach (var s in new[] { d.Val, d.Test, d.Train })
         {
-            w.Write(Magic); w.Write(d.Fingerprint); w.Write(d.Mean); w.Write(d.Std);
-            foreach (var s in new[] { d.Val, d.Test, d.Train })
-            {
-                w.Write(s.Channels); w.Write(s.Height); w.Write(s.Width); w.Write(s.Classes); w.Write(s.Count);
-                w.Write(s.Pixels); foreach (var l in s.Labels) w.Write(l);
-            }
+            w.Write(s.Channels); w.Write(s.Height); w.Write(s.Width); w.Write(s.Classes); w.Write(s.Count);
+            w.Write(s.Pixels); foreach (var l in s.Labels) w.Write(l);
         }
-        Io.AtomicFile.WriteAllBytes(path, ms.ToArray());
-    }
+    });
 
     /// <summary>Reads, or a problem naming the file.</summary>
-    public static Either<Problem, ImageData> Read(string path)
+    public static Either<Problem, ImageData> Read(string path) => PreparedFile.Read(path, Magic, "image", (r, fingerprint) =>
     {
-        try
+        var mean = r.ReadSingle(); var std = r.ReadSingle();
+        ImageSet Set()
         {
-            using var r = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
-            if (r.ReadString() != Magic) return new Problem($"{path}: not a prepared image data file", "run `pipeline plan` again");
-            var fingerprint = r.ReadString(); var mean = r.ReadSingle(); var std = r.ReadSingle();
-            ImageSet Set()
-            {
-                int c = r.ReadInt32(), h = r.ReadInt32(), w = r.ReadInt32(), k = r.ReadInt32(), n = r.ReadInt32();
-                var px = r.ReadBytes(n * c * h * w);
-                var lb = new int[n]; for (int i = 0; i < n; i++) lb[i] = r.ReadInt32();
-                return new ImageSet(px, lb, c, h, w, k);
-            }
-            var val = Set(); var test = Set(); var train = Set();
-            return new ImageData(val, test, train, mean, std, fingerprint);
+            int c = r.ReadInt32(), h = r.ReadInt32(), w = r.ReadInt32(), k = r.ReadInt32(), n = r.ReadInt32();
+            var px = r.ReadExactly((long)n * c * h * w);
+            var lb = new int[n]; for (int i = 0; i < n; i++) lb[i] = r.ReadInt32();
+            return new ImageSet(px, lb, c, h, w, k);
         }
-        catch (Exception e) when (e is IOException or EndOfStreamException or UnauthorizedAccessException)
-        {
-            return new Problem($"{path}: the prepared data cannot be read ({e.Message})", "run `pipeline plan` again");
-        }
-    }
+        var val = Set(); var test = Set(); var train = Set();
+        return new ImageData(val, test, train, mean, std, fingerprint);
+    });
 }
