@@ -29,15 +29,20 @@ public static class Cli
 
         var target = new System.CommandLine.Option<double?>("--target-error") { Description = "project the data, best-fit model size and training compute needed for this error (of the primary metric in a study); the errors at 2x and 4x the data are always projected" };
 
-        Command Study(string name, string description, Func<IDomainRunner, RunOptions, Reporter, Task<Either<Problem, int>>> act)
+        var repeats = new System.CommandLine.Option<int>("--repeats") { Description = "bench: repetitions of every figure after a warm-up", DefaultValueFactory = _ => 3 };
+        var benchModel = new System.CommandLine.Option<string?>("--model") { Description = "bench: only the models whose name contains this" };
+
+        Command Study(string name, string description, Func<IDomainRunner, RunOptions, Reporter, Task<Either<Problem, int>>> act, params Option[] extra)
         {
             var c = new Command(name, description) { domain, preset, data, output, device, threads, seed, reverse, arch, target, quiet };
+            foreach (var e in extra) c.Add(e);
             c.SetAction(async (pr, ct) =>
             {
                 var reporter = NewReporter(pr.GetValue(quiet));
                 var d = pr.GetValue(domain)!;
                 var o = new RunOptions(d, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(output) ?? Path.Combine("artifacts", d.ToLowerInvariant()),
-                    pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!, pr.GetValue(target));
+                    pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!, pr.GetValue(target),
+                    extra.Contains(repeats) ? pr.GetValue(repeats) : 3, extra.Contains(benchModel) ? pr.GetValue(benchModel) : null);
                 var result = await DomainRegistry.Find(d).BindAsync(r => act(r, o, reporter));
                 return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
             });
@@ -138,13 +143,14 @@ public static class Cli
         {
             Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => Lab.Pipeline.Study.StudyRunner.Run(r, o, rep)),
             Study("prepare", "make the domain's default data where it is generated (speech: synthesise the corpus; prints its folder)", (r, o, rep) => Task.FromResult(r.Prepare(o, rep))),
-            Study("bench", "throughput and model FLOP utilisation of the domain's models", (r, o, rep) => r.Bench(o, rep)),
+            Study("bench", "throughput of the domain's models (training step, training loop, TorchSharp and ONNX Runtime evaluation): warmed up, repeated (--repeats), median and range printed and written to bench.parquet in --out",
+                (r, o, rep) => Lab.Pipeline.Study.BenchRunner.Run(r, o, o.Repeats, rep), repeats, benchModel),
             plan, trial, advance, gather, submit,
             fit,
             fitBench,
             reeval,
         };
-        AtLeast(threads, 0, "0 (all cores) or a positive count"); AtLeast(holdout, 0, "0 or more"); AtLeast(bootstrap, 0, "0 or more");
+        AtLeast(threads, 0, "0 (all cores) or a positive count"); AtLeast(repeats, 1, "1 or more"); AtLeast(holdout, 0, "0 or more"); AtLeast(bootstrap, 0, "0 or more");
         AtLeast(benchResamples, 0, "0 or more"); AtLeast(batch, 0, "0 (the recorded batch) or more"); AtLeast(cpus, 1, "1 or more");
         AtLeast(gpus, 0, "0 or more"); AtLeast(maxParallel, 0, "0 (no limit) or more"); AtLeast(index, 0, "0 or more");
         Positive(target, "a positive error in the metric's units"); Positive(bestGuess, "a positive error");

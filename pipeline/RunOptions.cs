@@ -5,5 +5,7 @@ namespace Lab.Pipeline;
 /// <param name="Arch">Which model families of the preset to train (domain names, or "all"; "default" is the domain's choice).</param>
 /// <param name="TargetError">A target of the primary metric whose data, model size and compute the report projects (besides
 /// the errors at 2× and 4× the data, which it always projects).</param>
+/// <param name="Repeats">`bench`: repetitions of every figure after its warm-up.</param>
+/// <param name="BenchModel">`bench`: only the models whose name contains this (all when null).</param>
 public sealed record RunOptions(string Domain, string Preset, string? Data, string Out, string Device, int Threads, long Seed, bool Reverse = false,
-    string Arch = "default", double? TargetError = null);
+    string Arch = "default", double? TargetError = null, int Repeats = 3, string? BenchModel = null);

@@ -7,7 +7,8 @@ namespace Lab.Pipeline.Domains;
 /// <summary>The domains the pipeline knows.</summary>
 public static class DomainRegistry
 {
-    static readonly Seq<IDomainRunner> All = Seq<IDomainRunner>(new Lm.LmRunner(), new Image.ImageRunner(), new Nmt.NmtRunner(), new Speech.SpeechRunner());
+    /// <summary>Every domain, in the order of the help text.</summary>
+    public static readonly Seq<IDomainRunner> All = Seq<IDomainRunner>(new Lm.LmRunner(), new Image.ImageRunner(), new Nmt.NmtRunner(), new Speech.SpeechRunner());
 
     /// <summary>Names, for help texts.</summary>
     public static string Names => string.Join(", ", All.Map(d => d.Name));

@@ -37,6 +37,7 @@ public interface IDomainRunner
         report.Line($"{Name}: nothing to prepare; the default data is shipped in {DefaultData}");
         return 0;
     }
-    /// <summary>Prints the benchmark figures.</summary>
-    Task<Either<Problem, int>> Bench(RunOptions options, Reporter report);
+    /// <summary>The models the domain benchmarks and their measures (<see cref="BenchKit"/>); the study's
+    /// <see cref="BenchRunner"/> warms up, repeats, prints and writes bench.parquet.</summary>
+    Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions options, int threads, Reporter report);
 }

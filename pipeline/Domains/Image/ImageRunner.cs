@@ -154,5 +154,5 @@ public sealed class ImageRunner : IDomainRunner
     }
 
     /// <inheritdoc />
-    public Task<Either<Problem, int>> Bench(RunOptions o, Reporter report) => Task.FromResult(ImageBench.Run(o, report));
+    public Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(ImageBench.Cases(threads));
 }

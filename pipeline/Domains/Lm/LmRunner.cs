@@ -122,5 +122,5 @@ public sealed class LmRunner : IDomainRunner
         => (reeval ??= new LmReeval(DefaultData)).Run(request, session);
 
     /// <inheritdoc />
-    public Task<Either<Problem, int>> Bench(RunOptions o, Reporter report) => Task.FromResult(LmBench.Run(o, report));
+    public Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(LmBench.Cases(threads));
 }

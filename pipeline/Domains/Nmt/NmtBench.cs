@@ -1,63 +1,58 @@
-using System.Diagnostics;
-using Google.Protobuf;
-using Lab.Stages.Core;
+using Lab.Pipeline.Study;
 using Lab.Stages.Domains.Nmt;
 using Lab.Stages.Evaluate;
-using LanguageExt;
+using Lab.Stages.Train;
 using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Domains.Nmt;
 
-/// <summary>`pipeline bench --domain nmt`: training target tokens/s, TorchSharp versus ONNX Runtime scoring tokens/s and
-/// greedy-decoding sentences/s through ONNX Runtime, for the default preset's models on random pairs (vocabulary 4,000,
-/// 20-piece sentences, batch 32).</summary>
+/// <summary>`pipeline bench --domain nmt`: per default-preset model (both architectures) on random 20-piece sentences
+/// over a 4,000-piece vocabulary, the bare training step, the pipeline's training loop, TorchSharp versus ONNX Runtime
+/// scoring, and greedy decoding through ONNX Runtime (sentences/s).</summary>
 public static class NmtBench
 {
-    /// <summary>Runs the benchmark and prints its figures.</summary>
-    public static Either<Problem, int> Run(RunOptions o, Reporter report)
+    const int V = 4000, Len = 20;
+
+    /// <summary>The cases, one model at a time.</summary>
+    public static IEnumerable<BenchCase> Cases(int threads)
     {
-        int threads = Devices.SetThreads(o.Threads);
-        const int v = 4000, len = 20;
         var rng = new Random(1);
-        NmtPair Pair() => new(Enumerable.Range(0, len).Select(_ => 4 + rng.Next(v - 4)).ToArray(), Enumerable.Range(0, len).Select(_ => 4 + rng.Next(v - 4)).ToArray());
+        NmtPair Pair() => new(Enumerable.Range(0, Len).Select(_ => 4 + rng.Next(V - 4)).ToArray(), Enumerable.Range(0, Len).Select(_ => 4 + rng.Next(V - 4)).ToArray());
         var train = Enumerable.Range(0, 32).Select(_ => Pair()).ToArray();
         var eval = Enumerable.Range(0, 256).Select(_ => Pair()).ToArray();
-        var rows = new List<string[]>();
+        var corpus = Enumerable.Range(0, 512).Select(_ => Pair()).ToArray();
+        var vocab = new NmtVocabulary(Enumerable.Range(0, V).Select(i => $"p{i}").ToArray());
+        var data = new NmtData(new Bpe([]), vocab, corpus, eval[..64], eval[..8], [], [], "bench");
         foreach (var spec in NmtPreset.Default.Models)
         {
             manual_seed(1);
-            using var model = NmtTraining.Create(spec, v, NmtPreset.Default.MaxLen);
-            using var opt = new Lab.Stages.Train.ExplicitAdam(model.parameters(), 1e-3);
-            Stopwatch? sw = null; const int steps = 10;
-            for (int i = 0; i < steps + 2; i++)
-            {
-                if (i == 2) sw = Stopwatch.StartNew();
-                using var scope = NewDisposeScope();
-                var t = NmtBatches.Tensors(train, CPU);
-                opt.ZeroGrad();
-                var loss = NmtTraining.Loss(model.call(t[0], t[1]), t[2]);
-                loss.backward(); opt.Step(); loss.item<float>();
-            }
-            double trainRate = steps * 32 * (len + 1) / sw!.Elapsed.TotalSeconds;
-            var sw2 = Stopwatch.StartNew();
-            NmtTraining.CrossEntropy(model, eval, 64, CPU);
-            double torchRate = eval.Length * (len + 1) / sw2.Elapsed.TotalSeconds;
+            using var model = NmtTraining.Create(spec, V, NmtPreset.Default.MaxLen);
+            using var opt = new ExplicitAdam(model.parameters(), 1e-3);
             model.eval();
-            var meta = new Dictionary<string, string> { ["domain"] = "nmt" };
-            var (scoring, encoder, step) = NmtExport.Graphs(model, meta);
+            var (scoring, encoder, step) = NmtExport.Graphs(model, new Dictionary<string, string> { ["domain"] = "nmt" });
             using var s1 = OrtSessions.Open(scoring, threads); using var s2 = OrtSessions.Open(encoder, threads); using var s3 = OrtSessions.Open(step, threads);
-            NmtOrtEval.CrossEntropy(s1, eval[..8], 8);   // warm-up: the first run also optimises the graph
-            var ort = NmtOrtEval.CrossEntropy(s1, eval, 64);
-            var sw3 = Stopwatch.StartNew();
-            var greedyPairs = eval[..64];
-            if (spec.Arch == "transformer") NmtOrtEval.GreedyTransformer(s2, s3, greedyPairs, 64, len); else NmtOrtEval.Greedy(s2, s3, greedyPairs, 64, len);
-            double sentences = greedyPairs.Length / sw3.Elapsed.TotalSeconds;
-            long parameters = model.parameters().Sum(t => t.numel());
-            rows.Add([spec.Name, parameters.ToString("N0"), $"{trainRate:N0}", $"{torchRate:N0}", $"{ort.Tokens / ort.Seconds:N0}", $"{sentences:N1}"]);
-            report.Line($"{spec.Name}: train {trainRate:N0} tok/s, scoring torch {torchRate:N0} tok/s, ORT {ort.Tokens / ort.Seconds:N0} tok/s, greedy {sentences:N1} sentences/s");
+            var greedy = eval[..64];
+            yield return new BenchCase(spec.Name, model.parameters().Sum(p => p.numel()),
+            [
+                BenchKit.TrainStep(model, opt, _ => (NmtBatches.Tensors(train, CPU), train.Length * (Len + 1)),
+                    t => NmtTraining.Loss(model.call(t[0], t[1]), t[2]), 10, "tokens/s"),
+                BenchKit.PipelineLoop("tokens/s", () => Loop(data, spec)),
+                BenchMeasure.Rate("eval_torch", "tokens/s", () => { NmtTraining.CrossEntropy(model, eval, 64, CPU); return eval.Length * (Len + 1); }),
+                BenchMeasure.Rate("eval_ort", "tokens/s", () => NmtOrtEval.CrossEntropy(s1, eval, 64).Tokens),
+                BenchMeasure.Rate("greedy_ort", "sentences/s", () =>
+                {
+                    if (spec.Arch == "transformer") NmtOrtEval.GreedyTransformer(s2, s3, greedy, 64, Len); else NmtOrtEval.Greedy(s2, s3, greedy, 64, Len);
+                    return greedy.Length;
+                })
+            ]);
         }
-        report.Table($"Translation benchmark (vocabulary {v}, {len}-piece sentences, batch 32 training / 64 evaluation, {threads} threads)",
-            ["model", "parameters", "train tok/s", "torch scoring tok/s", "ORT scoring tok/s", "ORT greedy sentences/s"], rows);
-        return 0;
+    }
+
+    static TrainOutcome Loop(NmtData data, NmtModelSpec spec)
+    {
+        var preset = NmtPreset.Default with { MinTokensPerEpoch = 0 };
+        var (model, outcome) = NmtTraining.Run(data, new Lab.Stages.Subset.Shard(0, data.Train.Length, data.Train.Length * (Len + 1), 0), spec, preset, BenchKit.OneEpoch, CPU);
+        model.Dispose();
+        return outcome;
     }
 }

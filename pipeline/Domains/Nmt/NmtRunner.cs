@@ -166,5 +166,5 @@ public sealed class NmtRunner : IDomainRunner
     }
 
     /// <inheritdoc />
-    public Task<Either<Problem, int>> Bench(RunOptions o, Reporter report) => Task.FromResult(NmtBench.Run(o, report));
+    public Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(NmtBench.Cases(threads));
 }

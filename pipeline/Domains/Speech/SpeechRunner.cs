@@ -200,5 +200,5 @@ public sealed class SpeechRunner : IDomainRunner
     }
 
     /// <inheritdoc />
-    public Task<Either<Problem, int>> Bench(RunOptions o, Reporter report) => Task.FromResult(SpeechBench.Run(o, report));
+    public Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(SpeechBench.Cases(threads));
 }

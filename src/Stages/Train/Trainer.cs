@@ -41,14 +41,8 @@ public static class Trainer
                 foreach (var b in epoch(e))
                 {
                     using var scope = NewDisposeScope();
-                    var tensors = b.Make(device);
-                    opt.ZeroGrad();
-                    var l = loss(tensors);
-                    var lv = l.item<float>();
+                    var lv = Step(model, opt, b.Make(device), loss, settings.ClipNorm);
                     if (!float.IsFinite(lv)) { status = "diverged"; reason = $"training loss became {lv} in epoch {e + 1}"; break; }
-                    l.backward();
-                    nn.utils.clip_grad_norm_(model.parameters(), settings.ClipNorm);
-                    opt.Step();
                     units += b.Units;
                 }
                 trainSeconds += clock.Elapsed.TotalSeconds - t0;
@@ -92,6 +86,21 @@ public static class Trainer
         }
         model.eval();
         return new TrainOutcome(status, reason, epochs, bestEpoch, bestVal, trainSeconds, units, curve.ToSeq(), stoppedBy, decays);
+    }
+
+    /// <summary>One training step, as every trial and the benchmarks run it: zero the gradients, the batch's loss, and
+    /// unless it is not finite, backward, clip the global gradient norm and update. Returns the loss (call inside a
+    /// dispose scope).</summary>
+    public static float Step(nn.Module model, ExplicitAdam opt, Tensor[] batch, Func<Tensor[], Tensor> loss, double clipNorm)
+    {
+        opt.ZeroGrad();
+        var l = loss(batch);
+        var value = l.item<float>();
+        if (!float.IsFinite(value)) return value;
+        l.backward();
+        nn.utils.clip_grad_norm_(model.parameters(), clipNorm);
+        opt.Step();
+        return value;
     }
 
     static Dictionary<string, Tensor> Snapshot(nn.Module model)
