@@ -31,12 +31,8 @@ public interface IDomainRunner
     /// <summary>Rebuilds an archived model's evaluation set from its metadata and measures it with the given session.</summary>
     Either<Problem, Reeval.ReevalMeasurement> Reevaluate(Reeval.ReevalRequest request, Microsoft.ML.OnnxRuntime.InferenceSession session);
     /// <summary>Makes the domain's default data when it is generated rather than shipped (`pipeline prepare`); the
-    /// shipped-data domains have nothing to do.</summary>
-    Either<Problem, int> Prepare(RunOptions options, Reporter report)
-    {
-        report.Line($"{Name}: nothing to prepare; the default data is shipped in {DefaultData}");
-        return 0;
-    }
+    /// shipped-data domains have nothing to do (<see cref="DomainRunner{TPreset, TData, TModel}"/>).</summary>
+    Either<Problem, int> Prepare(RunOptions options, Reporter report);
     /// <summary>The models the domain benchmarks and their measures (<see cref="BenchKit"/>); the study's
     /// <see cref="BenchRunner"/> warms up, repeats, prints and writes bench.parquet.</summary>
     Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions options, int threads, Reporter report);

@@ -24,26 +24,20 @@ namespace Lab.Pipeline.Domains.Image;
 /// measures top-1, top-5 and cross-entropy with ONNX Runtime. Curves: each metric for the best model of any family,
 /// and for each family alone (so their exponents can be compared).
 /// </summary>
-public sealed class ImageRunner : IDomainRunner
+public sealed class ImageRunner : DomainRunner<ImagePreset, ImageData, ImageModelSpec>
 {
     /// <inheritdoc />
-    public string Name => "image";
+    public override string Name => "image";
     /// <inheritdoc />
-    public string DefaultData => "data/image";
+    public override string DefaultData => "data/image";
     /// <inheritdoc />
-    public string SizeUnit => "images";
-
-    /// <inheritdoc />
-    public Lab.Stages.Search.SearchSettings Search(string preset) => ImagePreset.Named(preset).Match(p => p.Search, () => new Lab.Stages.Search.SearchSettings());
-
-    static Either<Problem, ImagePreset> Preset(string name)
-        => ImagePreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
+    public override string SizeUnit => "images";
 
     static readonly (string Metric, string Test)[] Metrics =
         [("val_top1_error", "test_top1_error"), ("val_top5_error", "test_top5_error"), ("val_cross_entropy", "test_cross_entropy")];
 
     /// <inheritdoc />
-    public IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
+    public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
     {
         int k = plan.Count > 0 ? plan[0].OutputClasses : 10;
         double Guess(string metric) => metric switch { "val_top1_error" => 1 - 1.0 / k, "val_top5_error" => Math.Max(0, 1 - 5.0 / k), _ => Math.Log(k) };
@@ -53,9 +47,9 @@ public sealed class ImageRunner : IDomainRunner
     }
 
     /// <inheritdoc />
-    public Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
+    public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
     {
-        var dataPath = Path.GetFullPath(o.Data ?? Path.Combine(Paths.RepoRoot(), DefaultData));
+        var dataPath = DataPathOf(o);
         return from p0 in Preset(o.Preset)
                from models in TrialKit.Architectures(p0.Models, m => m.Arch, o.Arch, "all")
                let p = p0 with { Models = models }
@@ -76,16 +70,17 @@ public sealed class ImageRunner : IDomainRunner
             m => m.Arch, m => TrialKit.CountParameters(() => new ConvNet(m, data.Train.Channels, data.Train.Classes, data.Mean, data.Std)));
     }
 
-    readonly PreparedData<ImageData> prepared = new("image", ImageDataFile.Read, d => d.Fingerprint);
+    /// <inheritdoc />
+    protected override Option<ImagePreset> Named(string name) => ImagePreset.Named(name);
+    /// <inheritdoc />
+    protected override Lab.Stages.Search.SearchSettings SearchOf(ImagePreset preset) => preset.Search;
+    /// <inheritdoc />
+    protected override Either<Problem, ImageData> ReadPrepared(string path) => ImageDataFile.Read(path);
+    /// <inheritdoc />
+    protected override string Fingerprint(ImageData data) => data.Fingerprint;
 
     /// <inheritdoc />
-    public Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag)
-        => from p in Preset(row.Preset)
-           from data in prepared.For(files, row)
-           from device in Devices.Choose(row.Device)
-           select RunTrial(row, p, data, JsonSerializer.Deserialize<ImageModelSpec>(row.ModelSpec)!, device, threads, files, report, tag);
-
-    TrialRow RunTrial(PlanRow plan, ImagePreset p, ImageData data, ImageModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
+    protected override TrialRow RunTrial(PlanRow plan, ImagePreset p, ImageData data, ImageModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
         var shard = TrialKit.Shard(plan);
         var settings = TrialKit.Settings(plan, p.MaxEpochs, p.Patience, p.ClipNorm);
@@ -128,7 +123,7 @@ public sealed class ImageRunner : IDomainRunner
     readonly Dictionary<string, ImageData> reevalCache = new();
 
     /// <inheritdoc />
-    public Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
+    public override Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
     {
         var meta = r.Metadata;
         foreach (var key in new[] { "preprocessing", "seed", "val_per_class", "data_source" })
@@ -154,5 +149,5 @@ public sealed class ImageRunner : IDomainRunner
     }
 
     /// <inheritdoc />
-    public Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(ImageBench.Cases(threads));
+    public override Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(ImageBench.Cases(threads));
 }

@@ -21,30 +21,24 @@ namespace Lab.Pipeline.Domains.Lm;
 /// doubling shards; a trial trains one model × learning rate on one shard, exports it to ONNX and evaluates the file
 /// with ONNX Runtime.
 /// </summary>
-public sealed class LmRunner : IDomainRunner
+public sealed class LmRunner : DomainRunner<LmPreset, LmData, LmModelSpec>
 {
     /// <inheritdoc />
-    public string Name => "lm";
+    public override string Name => "lm";
     /// <inheritdoc />
-    public string DefaultData => "data/lm/gutenberg.txt.gz";
+    public override string DefaultData => "data/lm/gutenberg.txt.gz";
     const string SizeUnitName = "tokens";
     /// <inheritdoc />
-    public string SizeUnit => SizeUnitName;
+    public override string SizeUnit => SizeUnitName;
 
     /// <inheritdoc />
-    public IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan) =>
+    public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan) =>
         [new CurveSpec("lm:val_cross_entropy", "val_cross_entropy", "test_cross_entropy", Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 1))];
 
     /// <inheritdoc />
-    public Lab.Stages.Search.SearchSettings Search(string preset) => LmPreset.Named(preset).Match(p => p.Search, () => new Lab.Stages.Search.SearchSettings());
-
-    static Either<Problem, LmPreset> Preset(string name)
-        => LmPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
-
-    /// <inheritdoc />
-    public Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
+    public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
     {
-        var dataPath = Path.GetFullPath(o.Data ?? Path.Combine(Paths.RepoRoot(), DefaultData));
+        var dataPath = DataPathOf(o);
         var prepared = from p in Preset(o.Preset)
                        from _ in Devices.Choose(o.Device)
                        from docs in TextCorpus.Load(dataPath)
@@ -63,16 +57,17 @@ public sealed class LmRunner : IDomainRunner
         });
     }
 
-    readonly PreparedData<LmData> prepared = new("lm", LmDataFile.Read, d => d.Fingerprint);
+    /// <inheritdoc />
+    protected override Option<LmPreset> Named(string name) => LmPreset.Named(name);
+    /// <inheritdoc />
+    protected override Lab.Stages.Search.SearchSettings SearchOf(LmPreset preset) => preset.Search;
+    /// <inheritdoc />
+    protected override Either<Problem, LmData> ReadPrepared(string path) => LmDataFile.Read(path);
+    /// <inheritdoc />
+    protected override string Fingerprint(LmData data) => data.Fingerprint;
 
     /// <inheritdoc />
-    public Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag)
-        => from p in Preset(row.Preset)
-           from data in prepared.For(files, row)
-           from device in Devices.Choose(row.Device)
-           select RunTrial(row, p, data, JsonSerializer.Deserialize<LmModelSpec>(row.ModelSpec)!, device, threads, files, report, tag);
-
-    TrialRow RunTrial(PlanRow plan, LmPreset p, LmData data, LmModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
+    protected override TrialRow RunTrial(PlanRow plan, LmPreset p, LmData data, LmModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
         var shard = TrialKit.Shard(plan);
         var start = TrialKit.Row(plan, SizeUnitName, "lstm", model.Hidden, model.Layers, device);
@@ -118,9 +113,9 @@ public sealed class LmRunner : IDomainRunner
     LmReeval? reeval;
 
     /// <inheritdoc />
-    public Either<Problem, Reeval.ReevalMeasurement> Reevaluate(Reeval.ReevalRequest request, Microsoft.ML.OnnxRuntime.InferenceSession session)
+    public override Either<Problem, Reeval.ReevalMeasurement> Reevaluate(Reeval.ReevalRequest request, Microsoft.ML.OnnxRuntime.InferenceSession session)
         => (reeval ??= new LmReeval(DefaultData)).Run(request, session);
 
     /// <inheritdoc />
-    public Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(LmBench.Cases(threads));
+    public override Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(LmBench.Cases(threads));
 }

@@ -24,32 +24,26 @@ namespace Lab.Pipeline.Domains.Nmt;
 /// scoring, encoder and decoder-step graphs, measures per-token cross-entropy (the curve) with ONNX Runtime, and corpus
 /// BLEU of greedy translations decoded through ONNX Runtime.
 /// </summary>
-public sealed class NmtRunner : IDomainRunner
+public sealed class NmtRunner : DomainRunner<NmtPreset, NmtData, NmtModelSpec>
 {
     /// <inheritdoc />
-    public string Name => "nmt";
+    public override string Name => "nmt";
     /// <inheritdoc />
-    public string DefaultData => "data/nmt/kjv-rv1909.tsv.gz";
+    public override string DefaultData => "data/nmt/kjv-rv1909.tsv.gz";
     /// <inheritdoc />
-    public string SizeUnit => "target tokens";
+    public override string SizeUnit => "target tokens";
 
     /// <inheritdoc />
-    public Lab.Stages.Search.SearchSettings Search(string preset) => NmtPreset.Named(preset).Match(p => p.Search, () => new Lab.Stages.Search.SearchSettings());
-
-    static Either<Problem, NmtPreset> Preset(string name)
-        => NmtPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
-
-    /// <inheritdoc />
-    public IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
+    public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
     {
         var archs = plan.Select(p => JsonSerializer.Deserialize<NmtModelSpec>(p.ModelSpec)!.Arch).Distinct().Order().ToList();
         return TrialKit.PerArchitecture("nmt", "val_cross_entropy", "test_cross_entropy", Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 1), archs).ToList();
     }
 
     /// <inheritdoc />
-    public Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
+    public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
     {
-        var dataPath = Path.GetFullPath(o.Data ?? Path.Combine(Paths.RepoRoot(), DefaultData));
+        var dataPath = DataPathOf(o);
         return from p0 in Preset(o.Preset)
                from models in TrialKit.Architectures(p0.Models, m => m.Arch, o.Arch, "lstm")
                let p = p0 with { Models = models }
@@ -72,16 +66,17 @@ public sealed class NmtRunner : IDomainRunner
             m => m.Arch, m => TrialKit.CountParameters(() => NmtTraining.Create(m, data.Vocab.Size, p.MaxLen)));
     }
 
-    readonly PreparedData<NmtData> prepared = new("nmt", NmtDataFile.Read, d => d.Fingerprint);
+    /// <inheritdoc />
+    protected override Option<NmtPreset> Named(string name) => NmtPreset.Named(name);
+    /// <inheritdoc />
+    protected override Lab.Stages.Search.SearchSettings SearchOf(NmtPreset preset) => preset.Search;
+    /// <inheritdoc />
+    protected override Either<Problem, NmtData> ReadPrepared(string path) => NmtDataFile.Read(path);
+    /// <inheritdoc />
+    protected override string Fingerprint(NmtData data) => data.Fingerprint;
 
     /// <inheritdoc />
-    public Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag)
-        => from p in Preset(row.Preset)
-           from data in prepared.For(files, row)
-           from device in Devices.Choose(row.Device)
-           select RunTrial(row, p, data, JsonSerializer.Deserialize<NmtModelSpec>(row.ModelSpec)!, device, threads, files, report, tag);
-
-    TrialRow RunTrial(PlanRow plan, NmtPreset p, NmtData data, NmtModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
+    protected override TrialRow RunTrial(PlanRow plan, NmtPreset p, NmtData data, NmtModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
         var shard = TrialKit.Shard(plan);
         var settings = TrialKit.Settings(plan, p.MaxEpochs, p.Patience, p.ClipNorm);
@@ -138,7 +133,7 @@ public sealed class NmtRunner : IDomainRunner
 
     /// <summary>Rebuilds the validation pairs from the model's metadata (BPE merges, vocabulary, seed, split sizes,
     /// direction) and measures per-token cross-entropy on the scoring graph.</summary>
-    public Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
+    public override Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
     {
         var meta = r.Metadata;
         foreach (var key in new[] { "tokenization", "bpe_merges", "vocab", "vocab_sha256", "seed", "val_pairs", "test_pairs", "max_len", "direction", "data_source" })
@@ -166,5 +161,5 @@ public sealed class NmtRunner : IDomainRunner
     }
 
     /// <inheritdoc />
-    public Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(NmtBench.Cases(threads));
+    public override Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(NmtBench.Cases(threads));
 }

@@ -24,30 +24,24 @@ namespace Lab.Pipeline.Domains.Speech;
 /// audio); a trial trains one CTC recogniser (Deep-Speech-2-like or convolution-only), exports it to ONNX and measures
 /// CTC loss per character, character and word error rate of greedy decoding with ONNX Runtime.
 /// </summary>
-public sealed class SpeechRunner : IDomainRunner
+public sealed class SpeechRunner : DomainRunner<SpeechPreset, SpeechData, SpeechModelSpec>
 {
     /// <inheritdoc />
-    public string Name => "speech";
+    public override string Name => "speech";
     /// <inheritdoc />
-    public string DefaultData => CorpusGenerator.Root;
+    public override string DefaultData => CorpusGenerator.Root;
     /// <inheritdoc />
-    public string SizeUnit => "frames";
-
-    static Either<Problem, SpeechPreset> Preset(string name)
-        => SpeechPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
+    public override string SizeUnit => "frames";
 
     static readonly (string Metric, string Test)[] Metrics = [("val_cer", "test_cer"), ("val_wer", "test_wer"), ("val_ctc_loss", "test_ctc_loss")];
 
     /// <inheritdoc />
-    public IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
+    public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
     {
         var archs = plan.Select(p => JsonSerializer.Deserialize<SpeechModelSpec>(p.ModelSpec)!.Arch).Distinct().Order().ToList();
         double Guess(string m) => m == "val_ctc_loss" ? Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 2) : 1.0;
         return Metrics.SelectMany(m => TrialKit.PerArchitecture("speech", m.Metric, m.Test, Guess(m.Metric), archs)).ToList();
     }
-
-    /// <inheritdoc />
-    public Lab.Stages.Search.SearchSettings Search(string preset) => SpeechPreset.Named(preset).Match(p => p.Search, () => new Lab.Stages.Search.SearchSettings());
 
     static int Threads(int t) => t > 0 ? t : Environment.ProcessorCount;
 
@@ -57,7 +51,7 @@ public sealed class SpeechRunner : IDomainRunner
             : CorpusGenerator.Ensure(p.Corpus with { Seed = o.Seed }, null, Threads(o.Threads), report).Map(c => c.Dir);
 
     /// <summary>Synthesises the default corpus of the preset and seed (or finds it made), and prints where it is.</summary>
-    public Either<Problem, int> Prepare(RunOptions o, Reporter report)
+    public override Either<Problem, int> Prepare(RunOptions o, Reporter report)
         => from p in Preset(o.Preset)
            from c in CorpusGenerator.Ensure(p.Corpus with { Seed = o.Seed }, null, Threads(o.Threads), report)
            select Done(c, report);
@@ -65,7 +59,7 @@ public sealed class SpeechRunner : IDomainRunner
     static int Done(CorpusGenerator.Outcome c, Reporter report) { report.Plain(c.Dir); return 0; }
 
     /// <inheritdoc />
-    public Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
+    public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
         => from p0 in Preset(o.Preset)
            from models in TrialKit.Architectures(p0.Models, m => m.Arch, o.Arch, "ds2")
            let p = p0 with { Models = models }
@@ -94,16 +88,17 @@ public sealed class SpeechRunner : IDomainRunner
             m => m.Arch, m => TrialKit.CountParameters(() => SpeechTraining.Create(m, data.Vocab.Size)));
     }
 
-    readonly PreparedData<SpeechData> prepared = new("speech", SpeechDataFile.Read, d => d.Fingerprint);
+    /// <inheritdoc />
+    protected override Option<SpeechPreset> Named(string name) => SpeechPreset.Named(name);
+    /// <inheritdoc />
+    protected override Lab.Stages.Search.SearchSettings SearchOf(SpeechPreset preset) => preset.Search;
+    /// <inheritdoc />
+    protected override Either<Problem, SpeechData> ReadPrepared(string path) => SpeechDataFile.Read(path);
+    /// <inheritdoc />
+    protected override string Fingerprint(SpeechData data) => data.Fingerprint;
 
     /// <inheritdoc />
-    public Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag)
-        => from p in Preset(row.Preset)
-           from data in prepared.For(files, row)
-           from device in Devices.Choose(row.Device)
-           select RunTrial(row, p, data, JsonSerializer.Deserialize<SpeechModelSpec>(row.ModelSpec)!, device, threads, files, report, tag);
-
-    TrialRow RunTrial(PlanRow plan, SpeechPreset p, SpeechData data, SpeechModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
+    protected override TrialRow RunTrial(PlanRow plan, SpeechPreset p, SpeechData data, SpeechModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
     {
         var shard = TrialKit.Shard(plan);
         var settings = TrialKit.Settings(plan, p.MaxEpochs, p.Patience, p.ClipNorm);
@@ -157,7 +152,7 @@ public sealed class SpeechRunner : IDomainRunner
     /// <summary>Rebuilds the validation set from the model's metadata (data, seed, validation share, feature recipe)
     /// and measures CER of greedy decoding with the given session. Data: --data, else the corpus folder the model names
     /// if it is here, else — for a synthesised corpus — the corpus synthesised again from the preset and seed.</summary>
-    public Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
+    public override Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
     {
         var meta = r.Metadata;
         foreach (var key in new[] { "preprocessing", "seed", "val_share", "data_source", "alphabet" })
@@ -200,5 +195,5 @@ public sealed class SpeechRunner : IDomainRunner
     }
 
     /// <inheritdoc />
-    public Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(SpeechBench.Cases(threads));
+    public override Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(SpeechBench.Cases(threads));
 }
