@@ -71,17 +71,38 @@ public sealed record TrialRow
     /// <summary>How many times the trial was run in the run that recorded it: 2 when a native (torch or ONNX Runtime)
     /// exception made it start again; the reason then names the first failure. 0 in rows written before this column.</summary>
     [JsonPropertyName("attempts")] public int Attempts { get; init; }
-    /// <summary>A metric column by its name (as domains name their curves' metrics).</summary>
-    public double Metric(string name) => name switch
+    /// <summary>A domain's own metrics that have no column of their own, as a JSON object of name → value (empty when
+    /// none): a new domain records its metrics without an edit here (<see cref="WithMetrics"/>).</summary>
+    [JsonPropertyName("metrics")] public string Metrics { get; init; } = "";
+
+    static readonly System.Text.Json.JsonSerializerOptions MetricJson = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    static readonly Dictionary<string, System.Reflection.PropertyInfo> Columns = typeof(TrialRow).GetProperties()
+        .Where(p => p.PropertyType == typeof(double))
+        .Select(p => (p, Name: System.Reflection.CustomAttributeExtensions.GetCustomAttribute<JsonPropertyNameAttribute>(p)?.Name))
+        .Where(x => x.Name is not null).ToDictionary(x => x.Name!, x => x.p);
+
+    /// <summary>The domain's own metrics (<see cref="Metrics"/>) as a dictionary.</summary>
+    public IReadOnlyDictionary<string, double> OwnMetrics => Metrics.Length == 0 ? new Dictionary<string, double>()
+        : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(Metrics, MetricJson) ?? [];
+
+    /// <summary>The row with these metrics: each goes into its column when the schema has one by that name, the others
+    /// into <see cref="Metrics"/>.</summary>
+    public TrialRow WithMetrics(IReadOnlyDictionary<string, double> values)
     {
-        "val_cross_entropy" => ValCrossEntropy, "test_cross_entropy" => TestCrossEntropy,
-        "val_top1_error" => ValTop1Error, "test_top1_error" => TestTop1Error,
-        "val_top5_error" => ValTop5Error, "test_top5_error" => TestTop5Error,
-        "val_perplexity" => ValPerplexity, "test_perplexity" => TestPerplexity,
-        "val_bleu" => ValBleu, "test_bleu" => TestBleu,
-        "val_ctc_loss" => ValCtcLoss, "test_ctc_loss" => TestCtcLoss, "val_cer" => ValCer, "test_cer" => TestCer, "val_wer" => ValWer, "test_wer" => TestWer,
-        _ => throw new ArgumentException($"no metric column '{name}'")
-    };
+        var row = this with { };
+        var own = new Dictionary<string, double>(OwnMetrics);
+        foreach (var (name, value) in values)
+            if (Columns.TryGetValue(name, out var column)) column.SetValue(row, value);
+            else own[name] = value;
+        return row with { Metrics = own.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(own, MetricJson) };
+    }
+
+    /// <summary>A metric by its name (as domains name their curves' metrics): its column, else the domain's own.</summary>
+    public double Metric(string name)
+        => Columns.TryGetValue(name, out var column) ? (double)column.GetValue(this)!
+            : OwnMetrics.TryGetValue(name, out var v) ? v
+            : throw new ArgumentException($"no metric '{name}' in trial {TrialId} (neither a column nor among its own metrics)");
 
     [JsonPropertyName("finished_at")]
     [ParquetTimestamp(ParquetTimestampResolution.Microseconds, useLogicalTimestamp: true, isAdjustedToUTC: true)]
