@@ -17,7 +17,7 @@ public static class CurvesFile
     static readonly string[] Required = ["curve", "m", "error"];
     static readonly string[] Optional = ["split", "params", "errors", "train_flops", "train_seconds"];
     static readonly string[] PipelineExtras = ["domain", "shard_index", "shard_examples", "best_trial_id", "model", "learning_rate", "test_error", "trials_in_shard",
-        "error_std", "seeds", "bracketed", "bound_by", "margin", "family"];
+        "error_std", "seeds", "bracketed", "bound_by", "margin", "family", "budget_stops"];
 
     /// <summary>Curves by name, in first-appearance order.</summary>
     public static async Task<Either<Problem, List<(string Curve, List<CurvePoint> Points)>>> Read(string path)

@@ -39,6 +39,9 @@ public sealed record CurveRow
     [JsonPropertyName("train_flops")] public double TrainFlops { get; init; }
     /// <summary>Training seconds of one run of the best-fit configuration (mean over its seeds).</summary>
     [JsonPropertyName("train_seconds")] public double TrainSeconds { get; init; }
+    /// <summary>How many of the best-fit configuration's seeds stopped at the epoch budget (still improving: the point
+    /// may be better than measured; raise the preset's epoch budget when this is not 0).</summary>
+    [JsonPropertyName("budget_stops")] public int BudgetStops { get; init; }
     /// <summary>Trials the search ran on this shard for this curve's families (seeds included).</summary>
     [JsonPropertyName("trials_in_shard")] public int TrialsInShard { get; init; }
 }

@@ -63,7 +63,7 @@ public static class Summary
     {
         c.Curve, c.ShardIndex.ToString(CultureInfo.InvariantCulture), c.M.ToString("N0", CultureInfo.InvariantCulture), c.Model,
         c.Params.ToString("N0", CultureInfo.InvariantCulture), c.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
-        $"{F(c.Error)} ± {F(c.ErrorStd)} ({c.Seeds})", F(c.TestError), c.Bracketed ? "yes" : $"no: {c.BoundBy}",
+        $"{F(c.Error)} ± {F(c.ErrorStd)} ({c.Seeds})" + (c.BudgetStops > 0 ? $", {c.BudgetStops} at the epoch budget" : ""), F(c.TestError), c.Bracketed ? "yes" : $"no: {c.BoundBy}",
         c.TrialsInShard.ToString(CultureInfo.InvariantCulture)
     });
 

@@ -109,7 +109,8 @@ public static class StudySearch
                 Family = fam.Family, Domain = first.Domain, ShardIndex = k, ShardExamples = first.ShardExamples, BestTrialId = first.TrialId,
                 Model = first.Model, LearningRate = first.LearningRate, TestError = tests.Average(),
                 TrialsInShard = candidates.Sum(c => c.d.Trials.Count),
-                TrainFlops = seeds.Average(t => t.TrainFlops), TrainSeconds = seeds.Average(t => t.TrainSeconds)
+                TrainFlops = seeds.Average(t => t.TrainFlops), TrainSeconds = seeds.Average(t => t.TrainSeconds),
+                BudgetStops = seeds.Count(t => t.StoppedBy == Lab.Stages.Train.StopReasons.Budget)
             });
         }
         return points;
