@@ -100,3 +100,24 @@ public class ReevalTests(SmokeRunFixture smoke)
         Directory.Delete(dir, true);
     }
 }
+
+/// <summary>A model archived by an earlier build (before the domain-contract refactor) still re-evaluates, on the shipped
+/// data, to the value its own trial row recorded.</summary>
+public class ArchivedModelTests
+{
+    [Fact]
+    public async Task An_image_model_made_before_the_refactor_reevaluates_to_its_recorded_value()
+    {
+        var archived = Path.Combine(Lab.Pipeline.Paths.RepoRoot(), "tests/Properties/Archived/image-v1");
+        var dir = Path.Combine(Path.GetTempPath(), $"lab-archived-{Guid.NewGuid():N}");
+        var err = new StringWriter();
+        int code = await Lab.Pipeline.Cli.Run(["reeval", "--models", Path.Combine(archived, "trials.parquet"), "--out", dir, "--threads", "1", "--quiet"], err, TextWriter.Null);
+        Assert.True(code == 0, err.ToString());
+        var row = Assert.Single((await Lab.Pipeline.Io.ParquetTable.Read<Lab.Pipeline.Reeval.ReevalRow>(Path.Combine(dir, "reevals.parquet")))
+            .Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString())));
+        Assert.Equal(("1b1bc981a4a8b9df", "1"), (row.TrialId, row.FormatVersion));
+        Assert.False(double.IsNaN(row.RecordedValue));
+        Assert.True(Math.Abs(row.RelativeDifference) < 1e-9, $"{row.Metric}: {row.Value} now, {row.RecordedValue} recorded");
+        Directory.Delete(dir, true);
+    }
+}
