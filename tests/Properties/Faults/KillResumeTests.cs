@@ -25,10 +25,10 @@ public class KillResumeTests(SmokeRunFixture smoke)
         var moments = new List<string>();
         while (kills < 10 && attempts++ < 40)
         {
-            // a random moment: the first two during start-up and planning, the others a random time into the training of
-            // a trial a random number of trials ahead, so the kills walk through the study (training, export,
-            // evaluation, the writing of results)
-            int target = Math.Min(total, Done() + rng.Next(1, 3));
+            // a random moment: the first two during start-up and planning, the others a random time after the next trial
+            // has finished (into the next one's training, export, evaluation or the writing of its results), so the
+            // kills walk through the whole study
+            int target = Math.Min(total, Done() + 1);
             var delay = TimeSpan.FromSeconds(kills < 2 ? 0.2 + 0.8 * rng.NextDouble() : rng.NextDouble() * Math.Max(0.5, whole / total));
             var (code, errors) = kills < 2 ? Child.Run(args, delay) : Child.Run(args, () => Done() >= target, delay);
             if (code is null) { kills++; moments.Add($"{Done()} trials done"); continue; }
