@@ -61,6 +61,24 @@ public class TransformerProperties
             .Label($"onnx {string.Join("|", onnx.Select(x => string.Join(",", x)))} torch {string.Join("|", torch.Select(x => string.Join(",", x)))}");
     }
 
+    [Property(MaxTest = 8)]
+    public Property Cached_greedy_decoding_equals_uncached_decoding_in_onnx_runtime(PositiveInt seed, bool twoLayers)
+    {
+        TorchSetup.Once();
+        var rng = new Random(seed.Get);
+        int v = 12 + seed.Get % 20, maxLen = 8;
+        using var m = Model(seed.Get, 16, twoLayers ? 2 : 1, v);
+        var pairs = NmtTestData.RandomPairs(rng, 1 + seed.Get % 5, v);
+        var meta = new Dictionary<string, string>();
+        using var enc = OrtSessions.Open(TransformerOnnx.EncoderGraph(m, meta).ToByteArray(), 1);
+        using var step = OrtSessions.Open(TransformerOnnx.Step(m, meta).ToByteArray(), 1);
+        using var scoring = OrtSessions.Open(TransformerOnnx.Scoring(m, meta).ToByteArray(), 1);
+        var cached = NmtOrtEval.GreedyTransformer(enc, step, pairs, 3, maxLen);   // batches of 3: a last, smaller batch too
+        var uncached = NmtOrtEval.GreedyByScoring(scoring, pairs, 3, maxLen);
+        return (cached.Count == pairs.Length && cached.Zip(uncached).All(p => p.Item1.SequenceEqual(p.Item2)))
+            .Label($"cached {string.Join("|", cached.Select(x => string.Join(",", x)))} uncached {string.Join("|", uncached.Select(x => string.Join(",", x)))}");
+    }
+
     static List<int[]> TorchGreedy(Seq2SeqTransformer m, NmtPair[] pairs, int maxLen)
     {
         using var _ = no_grad();

@@ -97,12 +97,62 @@ public static class NmtOrtEval
             return outputs;
         });
 
-    /// <summary>Greedy translations with a Transformer's encoder and step graphs (the step re-reads the whole prefix).</summary>
+    /// <summary>Greedy translations with a Transformer's encoder and cached step graphs: the encoder gives each decoder
+    /// layer's cross-attention keys and values once; each step feeds one token with the key/value caches and gets them
+    /// back with its position appended.</summary>
     public static List<int[]> GreedyTransformer(InferenceSession encoder, InferenceSession step, IReadOnlyList<NmtPair> pairs, int batch, int maxLen)
+    {
+        int layers = encoder.OutputMetadata.Keys.Count(k => k.StartsWith("cross_k", StringComparison.Ordinal));
+        var dims = encoder.OutputMetadata["cross_k0"].Dimensions;   // [batch, h, d, src_len]
+        long heads = dims[1], d = dims[2];
+        string[] Names(string k, string v) => Enumerable.Range(0, layers).SelectMany(l => new[] { $"{k}{l}", $"{v}{l}" }).ToArray();
+        var crossNames = Names("cross_k", "cross_v");
+        string[] inputNames = ["src", "token", "position", .. Names("past_k", "past_v"), .. crossNames];
+        string[] outputNames = ["logits", .. Names("present_k", "present_v")];
+        return Batched(pairs, batch, (srcValue, b) =>
+        {
+            using var run = new RunOptions();
+            using var cross = encoder.Run(run, ["src"], [srcValue], crossNames);
+            var empty = Enumerable.Range(0, layers).SelectMany(_ => new[]
+            {
+                OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), [b, heads, d, 0]),
+                OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), [b, heads, 0, d])
+            }).ToArray();
+            IReadOnlyList<OrtValue> past = empty;
+            IDisposable? previous = null;
+            var token = Enumerable.Repeat((long)NmtVocabulary.Bos, b).ToArray();
+            var next = new long[b];
+            var outputs = Enumerable.Range(0, b).Select(_ => new List<int>()).ToArray();
+            var done = new bool[b];
+            try
+            {
+                for (long t = 0; t <= maxLen && !done.All(x => x); t++)
+                {
+                    using var tokenValue = OrtValue.CreateTensorValueFromMemory(token, [1, b]);
+                    using var positionValue = OrtValue.CreateTensorValueFromMemory(new[] { t }, [1]);
+                    var o = step.Run(run, inputNames, [srcValue, tokenValue, positionValue, .. past, .. cross], outputNames);
+                    Advance(o[0].GetTensorDataAsSpan<float>(), next, outputs, done);
+                    previous?.Dispose();
+                    previous = o;
+                    past = o.Skip(1).ToArray();
+                    token = (long[])next.Clone();
+                }
+            }
+            finally
+            {
+                previous?.Dispose();
+                foreach (var e in empty) e.Dispose();
+            }
+            return outputs;
+        });
+    }
+
+    /// <summary>Greedy translations through the scoring graph alone, re-reading the whole prefix at each step: the
+    /// uncached reference the cached step is checked against.</summary>
+    public static List<int[]> GreedyByScoring(InferenceSession scoring, IReadOnlyList<NmtPair> pairs, int batch, int maxLen)
         => Batched(pairs, batch, (srcValue, b) =>
         {
             using var run = new RunOptions();
-            using var encOut = encoder.Run(run, ["src"], [srcValue], ["memory"]);
             var prefix = new List<long>(Enumerable.Repeat((long)NmtVocabulary.Bos, b));   // time-major [t, B]
             var next = new long[b];
             var outputs = Enumerable.Range(0, b).Select(_ => new List<int>()).ToArray();
@@ -110,8 +160,10 @@ public static class NmtOrtEval
             for (int t = 1; t <= maxLen + 1 && !done.All(x => x); t++)
             {
                 using var pv = OrtValue.CreateTensorValueFromMemory(prefix.ToArray(), [t, b]);
-                using var o = step.Run(run, ["memory", "src", "prefix"], [encOut[0], srcValue, pv], ["logits"]);
-                Advance(o[0].GetTensorDataAsSpan<float>(), next, outputs, done);
+                using var o = scoring.Run(run, ["src", "tgt_in"], [srcValue, pv], ["logits"]);
+                var all = o[0].GetTensorDataAsSpan<float>();
+                int v = all.Length / (t * b);
+                Advance(all.Slice((t - 1) * b * v, b * v), next, outputs, done);
                 prefix.AddRange(next);
             }
             return outputs;

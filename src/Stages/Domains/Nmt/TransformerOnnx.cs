@@ -8,8 +8,9 @@ namespace Lab.Stages.Domains.Nmt;
 /// <summary>
 /// Writes a <see cref="Seq2SeqTransformer"/> as ONNX (opset 17): Gather + scaled positions, MatMul/Add projections,
 /// Reshape/Transpose into heads, MatMul, Where (padding and causal masks), Softmax, LayerNormalization, Relu. Three
-/// graphs as for the LSTM: scoring (src, tgt_in → logits [T, B, V]), encoder (src → memory [S, B, W]) and the decoder
-/// step (memory, src, prefix [t, B] → logits of the last position [B, V]; the prefix is re-read each step).
+/// graphs as for the LSTM: scoring (src, tgt_in → logits [T, B, V]), encoder (src → memory [S, B, W] and each decoder
+/// layer's cross-attention keys and values) and the decoder step with a key/value cache (one token in, its logits and
+/// the caches with its position appended out: a step costs one position, not the whole prefix).
 /// </summary>
 public static class TransformerOnnx
 {
@@ -26,11 +27,14 @@ public static class TransformerOnnx
         string Neg => neg ??= g.FloatScalar("neg_inf", -1e9f);
         string HeadShape => heads ??= g.Int64s("head_shape", 0, 0, m.Heads, m.Spec.Width / m.Heads);
 
-        string Attention(string x, string kv, string name, string? padCond, string? causalCond)
+        string Heads(string x, string name, long[] perm) => g.Node("Transpose", [g.Node("Reshape", [Linear(x, name), HeadShape])], 1, Attr("perm", perm));
+        /// <summary>Queries and values as [B, h, T, d]; keys as [B, h, d, T] (ready for the product).</summary>
+        string Q(string x, string name) => Heads(x, $"{name}.q", [1, 2, 0, 3]);
+        public string K(string kv, string name) => Heads(kv, $"{name}.k", [1, 2, 3, 0]);
+        public string V(string kv, string name) => Heads(kv, $"{name}.v", [1, 2, 0, 3]);
+
+        string Mix(string q, string k, string v, string name, string? padCond, string? causalCond)
         {
-            var q = g.Node("Transpose", [g.Node("Reshape", [Linear(x, $"{name}.q"), HeadShape])], 1, Attr("perm", new long[] { 1, 2, 0, 3 }));
-            var k = g.Node("Transpose", [g.Node("Reshape", [Linear(kv, $"{name}.k"), HeadShape])], 1, Attr("perm", new long[] { 1, 2, 3, 0 }));
-            var v = g.Node("Transpose", [g.Node("Reshape", [Linear(kv, $"{name}.v"), HeadShape])], 1, Attr("perm", new long[] { 1, 2, 0, 3 }));
             var s = g.Node("Mul", [g.Node("MatMul", [q, k]), g.FloatScalar($"scale{n++}", (float)(1.0 / Math.Sqrt(m.Spec.Width / m.Heads)))]);
             if (padCond is not null) s = g.Node("Where", [padCond, Neg, s]);
             if (causalCond is not null) s = g.Node("Where", [causalCond, Neg, s]);
@@ -38,6 +42,9 @@ public static class TransformerOnnx
             var merged = g.Node("Reshape", [g.Node("Transpose", [mixed], 1, Attr("perm", new long[] { 2, 0, 1, 3 })), g.Int64s($"merge{n++}", 0, 0, -1)]);
             return Linear(merged, $"{name}.o");
         }
+
+        string Attention(string x, string kv, string name, string? padCond, string? causalCond)
+            => Mix(Q(x, name), K(kv, name), V(kv, name), name, padCond, causalCond);
 
         string Layer(string x, string name, string? selfPad, string? causal, string? memory, string? memoryPad)
         {
@@ -76,6 +83,33 @@ public static class TransformerOnnx
             for (int l = 0; l < m.Spec.Layers; l++) h = Layer(h, $"decoder.{l}", null, causal, memory, pad);
             return Linear(Norm(h, "decNorm"), "output");
         }
+
+        /// <summary>One decoder step with key/value caches: the token at <paramref name="position"/> attends to the cached
+        /// keys and values of the earlier positions plus its own (returned, appended, as the new caches), and to the
+        /// encoder's cross-attention keys and values computed once per sentence.</summary>
+        public (string Logits, List<(string K, string V)> Present) CachedStep(string src, string token, string position,
+            IReadOnlyList<(string K, string V)> past, IReadOnlyList<(string K, string V)> cross)
+        {
+            var pad = PadCond(src);
+            var pos = g.Node("Unsqueeze", [g.Node("Slice", [g.Weight($"positions{n++}", m.positions), position,
+                g.Node("Add", [position, g.Int64s($"one{n++}", 1)]), g.Int64s($"a{n++}", 0)]), g.Int64s($"ax1_{n++}", 1)]);
+            var h = g.Node("Add", [g.Node("Mul", [g.Node("Gather", [W("tgtEmbed.weight"), token], 1, Attr("axis", 0L)),
+                g.FloatScalar($"sqrtw{n++}", (float)Math.Sqrt(m.Spec.Width))]), pos]);
+            var present = new List<(string, string)>();
+            for (int l = 0; l < m.Spec.Layers; l++)
+            {
+                string name = $"decoder.{l}";
+                var nx = Norm(h, $"{name}.n1");
+                var k = g.Node("Concat", [past[l].K, K(nx, $"{name}.self")], 1, Attr("axis", 3L));
+                var v = g.Node("Concat", [past[l].V, V(nx, $"{name}.self")], 1, Attr("axis", 2L));
+                present.Add((k, v));
+                h = g.Node("Add", [h, Mix(Q(nx, $"{name}.self"), k, v, $"{name}.self", null, null)]);
+                h = g.Node("Add", [h, Mix(Q(Norm(h, $"{name}.n2"), $"{name}.cross"), cross[l].K, cross[l].V, $"{name}.cross", pad, null)]);
+                var ff = Linear(g.Node("Relu", [Linear(Norm(h, $"{name}.n3"), $"{name}.ff1")]), $"{name}.ff2");
+                h = g.Node("Add", [h, ff]);
+            }
+            return (Linear(Norm(h, "decNorm"), "output"), present);
+        }
     }
 
     /// <summary>Scoring graph: src [S, B], tgt_in [T, B] → logits [T, B, V].</summary>
@@ -88,24 +122,45 @@ public static class TransformerOnnx
         return g.ToModel(metadata, $"Transformer encoder–decoder {m.Spec.Name} scoring graph (teacher forcing)");
     }
 
-    /// <summary>Encoder graph: src [S, B] → memory [S, B, W].</summary>
+    /// <summary>Encoder graph: src [S, B] → memory [S, B, W], and for each decoder layer l the cross-attention keys
+    /// cross_k{l} [B, h, d, S] and values cross_v{l} [B, h, S, d] (computed once per sentence for the cached step).</summary>
     public static ModelProto EncoderGraph(Seq2SeqTransformer m, IReadOnlyDictionary<string, string> metadata)
     {
         var g = new OnnxGraph("nmt_transformer_encoder"); var b = new Builder(m, g);
         var src = g.Input("src", DataType.Int64, "src_len", "batch");
-        g.Output(b.Encoder(src), "memory", DataType.Float, "src_len", "batch", (long)m.Spec.Width);
+        var memory = b.Encoder(src);
+        g.Output(memory, "memory", DataType.Float, "src_len", "batch", (long)m.Spec.Width);
+        long h = m.Heads, d = m.Spec.Width / m.Heads;
+        for (int l = 0; l < m.Spec.Layers; l++)
+        {
+            g.Output(b.K(memory, $"decoder.{l}.cross"), $"cross_k{l}", DataType.Float, "batch", h, d, "src_len");
+            g.Output(b.V(memory, $"decoder.{l}.cross"), $"cross_v{l}", DataType.Float, "batch", h, "src_len", d);
+        }
         return g.ToModel(metadata, $"Transformer encoder–decoder {m.Spec.Name} encoder");
     }
 
-    /// <summary>Decoder step: memory [S, B, W], src [S, B], prefix [t, B] → logits of the last position [B, V].</summary>
+    /// <summary>Decoder step with key/value caches: src [S, B] (for the padding mask), token [1, B], position [1] (0 for
+    /// the first step), past_k{l} [B, h, d, P], past_v{l} [B, h, P, d], cross_k{l}, cross_v{l} (from the encoder graph)
+    /// → logits [B, V] of the token's next position and present_k{l} / present_v{l} (the caches with this position
+    /// appended; P = position). The first step passes caches with P = 0.</summary>
     public static ModelProto Step(Seq2SeqTransformer m, IReadOnlyDictionary<string, string> metadata)
     {
         var g = new OnnxGraph("nmt_transformer_step"); var b = new Builder(m, g);
-        var memory = g.Input("memory", DataType.Float, "src_len", "batch", (long)m.Spec.Width);
+        long h = m.Heads, d = m.Spec.Width / m.Heads;
         var src = g.Input("src", DataType.Int64, "src_len", "batch");
-        var prefix = g.Input("prefix", DataType.Int64, "prefix_len", "batch");
-        var logits = b.Decoder(src, memory, prefix);
+        var token = g.Input("token", DataType.Int64, 1L, "batch");
+        var position = g.Input("position", DataType.Int64, 1L);
+        var past = Enumerable.Range(0, m.Spec.Layers).Select(l => (g.Input($"past_k{l}", DataType.Float, "batch", h, d, "past_len"),
+            g.Input($"past_v{l}", DataType.Float, "batch", h, "past_len", d))).ToList();
+        var cross = Enumerable.Range(0, m.Spec.Layers).Select(l => (g.Input($"cross_k{l}", DataType.Float, "batch", h, d, "src_len"),
+            g.Input($"cross_v{l}", DataType.Float, "batch", h, "src_len", d))).ToList();
+        var (logits, present) = b.CachedStep(src, token, position, past, cross);
         g.Output(g.Node("Gather", [logits, g.Int64Scalar("last", -1)], 1, Attr("axis", 0L)), "logits", DataType.Float, "batch", (long)m.Vocab);
-        return g.ToModel(metadata, $"Transformer encoder–decoder {m.Spec.Name} decoder step");
+        for (int l = 0; l < present.Count; l++)
+        {
+            g.Output(present[l].K, $"present_k{l}", DataType.Float, "batch", h, d, "present_len");
+            g.Output(present[l].V, $"present_v{l}", DataType.Float, "batch", h, "present_len", d);
+        }
+        return g.ToModel(metadata, $"Transformer encoder–decoder {m.Spec.Name} decoder step (key/value cache)");
     }
 }
