@@ -82,7 +82,8 @@ public sealed record TrialRow
         .Select(p => (p, Name: System.Reflection.CustomAttributeExtensions.GetCustomAttribute<JsonPropertyNameAttribute>(p)?.Name))
         .Where(x => x.Name is not null).ToDictionary(x => x.Name!, x => x.p);
 
-    /// <summary>The domain's own metrics (<see cref="Metrics"/>) as a dictionary.</summary>
+    /// <summary>The domain's own metrics (<see cref="Metrics"/>) as a dictionary (derived: not a column).</summary>
+    [JsonIgnore]
     public IReadOnlyDictionary<string, double> OwnMetrics => Metrics.Length == 0 ? new Dictionary<string, double>()
         : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(Metrics, MetricJson) ?? [];
 
