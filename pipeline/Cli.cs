@@ -170,6 +170,12 @@ public static class Cli
             err.WriteLine("nothing finished before this is lost: free space or fix the folder's permissions, then run the same command again to resume");
             return 3;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // a bug: shown whole (as System.CommandLine's own handler did), exit code 1
+            err.WriteLine($"error: unexpected {e}");
+            return 1;
+        }
     }
 
     /// <summary>An integer option below its minimum is a parse error naming the option and the value (exit code 2).</summary>
