@@ -37,10 +37,11 @@ public sealed record Requirement(string Curve, string Basis, double TargetError,
         {
             var draws = mBoot.Select(kv => at(kv.Key, kv.Value)).Where(v => v.HasValue && double.IsFinite(v.Value))
                 .Select(v => v!.Value).ToArray();
-            // unreachable resamples count as +infinity: the upper bound is open when more than 2.5 % of them miss
-            bool enough = draws.Length >= 20;
-            return new Estimate(name, value, enough ? CurveFitter.Quantile(draws, 0.025) : double.NaN,
-                enough && draws.Length >= total * 0.975 ? CurveFitter.Quantile(draws, 0.975) : double.PositiveInfinity);
+            // too few refits: no interval; unreachable resamples count as +infinity, so the upper bound is open when more
+            // than 2.5 % of them miss
+            if (draws.Length < 20) return new Estimate(name, value, double.NaN, double.NaN);
+            return new Estimate(name, value, CurveFitter.Quantile(draws, 0.025),
+                draws.Length >= total * 0.975 ? CurveFitter.Quantile(draws, 0.975) : double.PositiveInfinity);
         }
         Option<Estimate> Through(Option<CurveFit> fit, string name, double scale)
             => fit.Map(f =>
