@@ -11,13 +11,15 @@ namespace Lab.Pipeline.Study;
 /// <summary>
 /// The runner skeleton every domain shares, written once: preset lookup, the search settings of a preset, the default
 /// data's path, and a trial's preamble (its preset, the prepared data checked against the plan's fingerprint, the
-/// device, the model spec from the plan row). A domain fills in how to read its presets and prepared data, and how to
-/// run one trial, plan, name its curves, re-evaluate and benchmark.
+/// device, the model spec from the plan row). A domain fills in how to read its prepared data, and how to
+/// run one trial, plan, name its curves, re-evaluate and benchmark. Its preset record lists its presets and search
+/// settings (<see cref="IPreset{TSelf}"/>); its data carries its fingerprint (<see cref="IFingerprinted"/>).
 /// </summary>
 /// <typeparam name="TPreset">The domain's preset record.</typeparam>
 /// <typeparam name="TData">The domain's prepared data.</typeparam>
 /// <typeparam name="TModel">The domain's model spec (stored as JSON in each plan row).</typeparam>
-public abstract class DomainRunner<TPreset, TData, TModel> : IDomainRunner where TData : class
+public abstract class DomainRunner<TPreset, TData, TModel> : IDomainRunner
+    where TPreset : IPreset<TPreset> where TData : class, IFingerprinted
 {
     /// <inheritdoc />
     public abstract string Name { get; }
@@ -26,14 +28,8 @@ public abstract class DomainRunner<TPreset, TData, TModel> : IDomainRunner where
     /// <inheritdoc />
     public abstract string SizeUnit { get; }
 
-    /// <summary>The preset of a name, if the domain has one.</summary>
-    protected abstract Option<TPreset> Named(string name);
-    /// <summary>How the study searches a preset's space.</summary>
-    protected abstract SearchSettings SearchOf(TPreset preset);
     /// <summary>Reads the prepared data file, or a problem naming it.</summary>
     protected abstract Either<Problem, TData> ReadPrepared(string path);
-    /// <summary>The prepared data's fingerprint (what plan rows record).</summary>
-    protected abstract string Fingerprint(TData data);
     /// <summary>Trains, exports and evaluates one planned trial (failures inside become a row with status "failed").</summary>
     protected abstract TrialRow RunTrial(PlanRow plan, TPreset preset, TData data, TModel model, Device device, int threads,
         StudyFiles files, Reporter report, string tag);
@@ -41,11 +37,11 @@ public abstract class DomainRunner<TPreset, TData, TModel> : IDomainRunner where
     PreparedData<TData>? prepared;
 
     /// <inheritdoc />
-    public SearchSettings Search(string preset) => Named(preset).Match(SearchOf, () => new SearchSettings());
+    public SearchSettings Search(string preset) => TPreset.Named(preset).Match(p => p.Search, () => new SearchSettings());
 
     /// <summary>The preset of a name, or a problem listing the names.</summary>
     protected Either<Problem, TPreset> Preset(string name)
-        => Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
+        => TPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
 
     /// <summary>The data of a run: --data, or the shipped default data.</summary>
     protected string DataPathOf(RunOptions o) => Path.GetFullPath(o.Data ?? Path.Combine(Paths.RepoRoot(), DefaultData));
@@ -53,7 +49,7 @@ public abstract class DomainRunner<TPreset, TData, TModel> : IDomainRunner where
     /// <inheritdoc />
     public Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag)
         => from p in Preset(row.Preset)
-           from data in (prepared ??= new PreparedData<TData>(Name, ReadPrepared, Fingerprint)).For(files, row)
+           from data in (prepared ??= new PreparedData<TData>(Name, ReadPrepared, d => d.Fingerprint)).For(files, row)
            from device in Devices.Choose(row.Device)
            select RunTrial(row, p, data, JsonSerializer.Deserialize<TModel>(row.ModelSpec)!, device, threads, files, report, tag);
 

@@ -71,13 +71,7 @@ public sealed class ImageRunner : DomainRunner<ImagePreset, ImageData, ImageMode
     }
 
     /// <inheritdoc />
-    protected override Option<ImagePreset> Named(string name) => ImagePreset.Named(name);
-    /// <inheritdoc />
-    protected override Lab.Stages.Search.SearchSettings SearchOf(ImagePreset preset) => preset.Search;
-    /// <inheritdoc />
     protected override Either<Problem, ImageData> ReadPrepared(string path) => ImageDataFile.Read(path);
-    /// <inheritdoc />
-    protected override string Fingerprint(ImageData data) => data.Fingerprint;
 
     /// <inheritdoc />
     protected override TrialRow RunTrial(PlanRow plan, ImagePreset p, ImageData data, ImageModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)

@@ -58,13 +58,7 @@ public sealed class LmRunner : DomainRunner<LmPreset, LmData, LmModelSpec>
     }
 
     /// <inheritdoc />
-    protected override Option<LmPreset> Named(string name) => LmPreset.Named(name);
-    /// <inheritdoc />
-    protected override Lab.Stages.Search.SearchSettings SearchOf(LmPreset preset) => preset.Search;
-    /// <inheritdoc />
     protected override Either<Problem, LmData> ReadPrepared(string path) => LmDataFile.Read(path);
-    /// <inheritdoc />
-    protected override string Fingerprint(LmData data) => data.Fingerprint;
 
     /// <inheritdoc />
     protected override TrialRow RunTrial(PlanRow plan, LmPreset p, LmData data, LmModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)

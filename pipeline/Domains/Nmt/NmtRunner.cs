@@ -67,13 +67,7 @@ public sealed class NmtRunner : DomainRunner<NmtPreset, NmtData, NmtModelSpec>
     }
 
     /// <inheritdoc />
-    protected override Option<NmtPreset> Named(string name) => NmtPreset.Named(name);
-    /// <inheritdoc />
-    protected override Lab.Stages.Search.SearchSettings SearchOf(NmtPreset preset) => preset.Search;
-    /// <inheritdoc />
     protected override Either<Problem, NmtData> ReadPrepared(string path) => NmtDataFile.Read(path);
-    /// <inheritdoc />
-    protected override string Fingerprint(NmtData data) => data.Fingerprint;
 
     /// <inheritdoc />
     protected override TrialRow RunTrial(PlanRow plan, NmtPreset p, NmtData data, NmtModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)

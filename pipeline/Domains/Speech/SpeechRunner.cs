@@ -89,13 +89,7 @@ public sealed class SpeechRunner : DomainRunner<SpeechPreset, SpeechData, Speech
     }
 
     /// <inheritdoc />
-    protected override Option<SpeechPreset> Named(string name) => SpeechPreset.Named(name);
-    /// <inheritdoc />
-    protected override Lab.Stages.Search.SearchSettings SearchOf(SpeechPreset preset) => preset.Search;
-    /// <inheritdoc />
     protected override Either<Problem, SpeechData> ReadPrepared(string path) => SpeechDataFile.Read(path);
-    /// <inheritdoc />
-    protected override string Fingerprint(SpeechData data) => data.Fingerprint;
 
     /// <inheritdoc />
     protected override TrialRow RunTrial(PlanRow plan, SpeechPreset p, SpeechData data, SpeechModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)

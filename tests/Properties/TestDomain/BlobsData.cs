@@ -5,7 +5,7 @@ using LanguageExt;
 namespace Lab.Tests.TestDomain;
 
 /// <summary>Labelled points from Gaussian blobs (one centre per class), generated from a seed: the recipe's data.</summary>
-public sealed record BlobsData(float[] TrainX, int[] TrainY, float[] ValX, int[] ValY, int Dim, int Classes, string Fingerprint)
+public sealed record BlobsData(float[] TrainX, int[] TrainY, float[] ValX, int[] ValY, int Dim, int Classes, string Fingerprint) : IFingerprinted
 {
     const string Magic = "LABBLOBS-DATA-1";
 

@@ -18,7 +18,7 @@ namespace Lab.Tests.TestDomain;
 
 /// <summary>The recipe's presets: plain named values.</summary>
 public sealed record BlobsPreset(string Name, int Train, int Val, int Test, int Dim, int Classes, ShardLadder Shards,
-    Seq<BlobsModel> Models, Seq<double> LearningRates, int BatchSize, int MaxEpochs, int Patience, SearchSettings Search)
+    Seq<BlobsModel> Models, Seq<double> LearningRates, int BatchSize, int MaxEpochs, int Patience, SearchSettings Search) : IPreset<BlobsPreset>
 {
     /// <summary>The training hyper-parameters outside model and learning rate (part of the trial id).</summary>
     public string Hyper => $"n{Train}-{Val}-{Test}-d{Dim}-k{Classes}-b{BatchSize}-ep{MaxEpochs}-p{Patience}";
@@ -27,6 +27,9 @@ public sealed record BlobsPreset(string Name, int Train, int Val, int Test, int 
     public static readonly BlobsPreset Smoke = new("smoke", 1_600, 400, 400, 8, 4, new ShardLadder(200, 1_600, 3),
         toSeq(new[] { 2, 4, 8, 16 }.Select(w => new BlobsModel(w))), toSeq(new[] { 1e-2, 3e-2, 1e-1 }), 32, 8, 2,
         new SearchSettings(Seeds: 2, MaxTrialsPerShard: 6));
+
+    /// <summary>The preset of a name, if there is one.</summary>
+    public static Option<BlobsPreset> Named(string name) => name == "smoke" ? Some(Smoke) : None;
 }
 
 /// <summary>
@@ -44,13 +47,7 @@ public sealed class BlobsRunner : DomainRunner<BlobsPreset, BlobsData, BlobsMode
     public override string SizeUnit => "points";
 
     /// <inheritdoc />
-    protected override Option<BlobsPreset> Named(string name) => name == "smoke" ? Some(BlobsPreset.Smoke) : None;
-    /// <inheritdoc />
-    protected override SearchSettings SearchOf(BlobsPreset preset) => preset.Search;
-    /// <inheritdoc />
     protected override Either<Problem, BlobsData> ReadPrepared(string path) => BlobsData.Read(path);
-    /// <inheritdoc />
-    protected override string Fingerprint(BlobsData data) => data.Fingerprint;
 
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)

@@ -10,7 +10,7 @@ namespace Lab.Stages.Domains.Image;
 /// classes (each class shuffled with the seed), so every prefix — every shard — is class-balanced and shards nest.
 /// Mean and standard deviation of the training pixels (in [0, 1]) normalise inputs inside the model.
 /// </summary>
-public sealed record ImageData(ImageSet Val, ImageSet Test, ImageSet Train, float Mean, float Std, string Fingerprint)
+public sealed record ImageData(ImageSet Val, ImageSet Test, ImageSet Train, float Mean, float Std, string Fingerprint) : IFingerprinted
 {
     /// <summary>The preprocessing rules' version, recorded in every model.</summary>
     public const string Version = "pixels-div255-v1";

@@ -8,7 +8,7 @@ namespace Lab.Stages.Domains.Lm;
 /// A tokenised corpus split once for a seed: validation and test examples first (fixed, never in a shard), the rest
 /// the training split in shuffled order, whose prefixes are the shards. Examples are id arrays ending in &lt;eos&gt;.
 /// </summary>
-public sealed record LmData(Vocabulary Vocab, int[] Val, int[] Test, IReadOnlyList<int[]> Train, string Fingerprint)
+public sealed record LmData(Vocabulary Vocab, int[] Val, int[] Test, IReadOnlyList<int[]> Train, string Fingerprint) : IFingerprinted
 {
     /// <summary>Tokens (with &lt;eos&gt;) in the whole training split.</summary>
     public long TrainTokens => Train.Sum(e => (long)e.Length);

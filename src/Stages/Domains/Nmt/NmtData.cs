@@ -13,7 +13,7 @@ public sealed record NmtPair(int[] Src, int[] Tgt);
 /// split, so losses compare across shard sizes. The raw target sentences of validation and test are kept for BLEU.
 /// </summary>
 public sealed record NmtData(Bpe Bpe, NmtVocabulary Vocab, NmtPair[] Train, NmtPair[] Val, NmtPair[] Test,
-    string[] ValRefs, string[] TestRefs, string Fingerprint)
+    string[] ValRefs, string[] TestRefs, string Fingerprint) : IFingerprinted
 {
     /// <summary>Tokenises, splits and encodes; a problem when the corpus is too small for the preset.</summary>
     public static Either<Problem, NmtData> Prepare(IReadOnlyList<(string Source, string Target)> pairs, NmtPreset p, long seed, Bpe? bpe = null, NmtVocabulary? vocab = null)

@@ -1,3 +1,4 @@
+using Lab.Stages.Core;
 namespace Lab.Stages.Domains.Speech;
 
 /// <summary>One utterance ready for training: normalised log-mel features [frames, 80] (half precision to halve the
@@ -14,7 +15,7 @@ public sealed record SpeechSet(Utterance[] Items)
 }
 
 /// <summary>The prepared corpus of a study: splits, alphabet and the fingerprint of the audio and transcripts.</summary>
-public sealed record SpeechData(SpeechSet Train, SpeechSet Val, SpeechSet Test, CharVocab Vocab, string Fingerprint)
+public sealed record SpeechData(SpeechSet Train, SpeechSet Val, SpeechSet Test, CharVocab Vocab, string Fingerprint) : IFingerprinted
 {
     /// <summary>Feature recipe, recorded in models so a re-evaluation can refuse a different one.</summary>
     public const string Version = LogMel.Version + "+utterance-cmvn";
