@@ -8,7 +8,8 @@ namespace Lab.Fit;
 /// the best-fit model size s(m*) there, and the training compute there (FLOPs of one training run of that model, from a
 /// power law fitted to the measured FLOPs of each point's best-fit trials; hours at the study's measured FLOP/s). Each
 /// value carries a 95 % bootstrap interval; the bootstraps of the three fits are paired by resample number (the same
-/// point positions were drawn for each), so an interval carries the curve's uncertainty into s(m*) and the compute.
+/// point positions were drawn for each when the fits have the same points, as a study's do), so an interval carries the
+/// curve's uncertainty into s(m*) and the compute.
 /// </summary>
 /// <param name="Curve">The learning curve.</param>
 /// <param name="Basis">Why this target: "target" (given by the user) or "2x data" / "4x data" (the curve's own
