@@ -84,31 +84,51 @@ public static class TransformerOnnx
             return Linear(Norm(h, "decNorm"), "output");
         }
 
-        /// <summary>One decoder step with key/value caches: the token at <paramref name="position"/> attends to the cached
-        /// keys and values of the earlier positions plus its own (returned, appended, as the new caches), and to the
-        /// encoder's cross-attention keys and values computed once per sentence.</summary>
+        /// <summary>A linear layer on a [B, in] matrix as one Gemm (bias fused; the weight stored transposed, which MLAS
+        /// multiplies faster than a transB Gemm).</summary>
+        string Gemm(string x, string name) => g.Node("Gemm", [x, T($"{name}.weight"), W($"{name}.bias")]);
+
+        string Shape(long a, long b, long c) => g.Int64s($"shape{n++}", 0, a, b, c);
+
+        /// <summary>Attention of one query per row: x [B, W] against keys [B, h, d, P] and values [B, h, P, d]; the query's
+        /// heads and the mixed values need reshapes only (no transposes) because each row holds a single position.</summary>
+        string OneQuery(string x, string k, string v, string name, string? padCond)
+        {
+            long h = m.Heads, d = m.Spec.Width / m.Heads;
+            var q = g.Node("Reshape", [Gemm(x, $"{name}.q"), Shape(h, 1, d)]);                                 // [B, h, 1, d]
+            var s = g.Node("Mul", [g.Node("MatMul", [q, k]), g.FloatScalar($"scale{n++}", (float)(1.0 / Math.Sqrt(d)))]);   // [B, h, 1, P]
+            if (padCond is not null) s = g.Node("Where", [padCond, Neg, s]);
+            var mixed = g.Node("MatMul", [g.Node("Softmax", [s], 1, Attr("axis", -1L)), v]);                  // [B, h, 1, d]
+            return Gemm(g.Node("Reshape", [mixed, g.Int64s($"merge{n++}", 0, -1)]), $"{name}.o");
+        }
+
+        /// <summary>One decoder step with key/value caches, on [B, W] rows: the token at <paramref name="position"/> attends
+        /// to the cached keys and values of the earlier positions plus its own (returned, appended, as the new caches), and to
+        /// the encoder's cross-attention keys and values computed once per sentence. Returns logits [B, V].</summary>
         public (string Logits, List<(string K, string V)> Present) CachedStep(string src, string token, string position,
             IReadOnlyList<(string K, string V)> past, IReadOnlyList<(string K, string V)> cross)
         {
+            long heads = m.Heads, d = m.Spec.Width / m.Heads;
             var pad = PadCond(src);
-            var pos = g.Node("Unsqueeze", [g.Node("Slice", [g.Weight($"positions{n++}", m.positions), position,
-                g.Node("Add", [position, g.Int64s($"one{n++}", 1)]), g.Int64s($"a{n++}", 0)]), g.Int64s($"ax1_{n++}", 1)]);
-            var h = g.Node("Add", [g.Node("Mul", [g.Node("Gather", [W("tgtEmbed.weight"), token], 1, Attr("axis", 0L)),
-                g.FloatScalar($"sqrtw{n++}", (float)Math.Sqrt(m.Spec.Width))]), pos]);
+            var pos = g.Node("Slice", [g.Weight($"positions{n++}", m.positions), position,
+                g.Node("Add", [position, g.Int64s($"one{n++}", 1)]), g.Int64s($"a{n++}", 0)]);                // [1, W]
+            var ids = g.Node("Reshape", [token, g.Int64s($"flat{n++}", -1)]);                                   // [B]
+            var h = g.Node("Add", [g.Node("Mul", [g.Node("Gather", [W("tgtEmbed.weight"), ids], 1, Attr("axis", 0L)),
+                g.FloatScalar($"sqrtw{n++}", (float)Math.Sqrt(m.Spec.Width))]), pos]);                           // [B, W]
             var present = new List<(string, string)>();
             for (int l = 0; l < m.Spec.Layers; l++)
             {
                 string name = $"decoder.{l}";
                 var nx = Norm(h, $"{name}.n1");
-                var k = g.Node("Concat", [past[l].K, K(nx, $"{name}.self")], 1, Attr("axis", 3L));
-                var v = g.Node("Concat", [past[l].V, V(nx, $"{name}.self")], 1, Attr("axis", 2L));
+                var k = g.Node("Concat", [past[l].K, g.Node("Reshape", [Gemm(nx, $"{name}.self.k"), Shape(heads, d, 1)])], 1, Attr("axis", 3L));
+                var v = g.Node("Concat", [past[l].V, g.Node("Reshape", [Gemm(nx, $"{name}.self.v"), Shape(heads, 1, d)])], 1, Attr("axis", 2L));
                 present.Add((k, v));
-                h = g.Node("Add", [h, Mix(Q(nx, $"{name}.self"), k, v, $"{name}.self", null, null)]);
-                h = g.Node("Add", [h, Mix(Q(Norm(h, $"{name}.n2"), $"{name}.cross"), cross[l].K, cross[l].V, $"{name}.cross", pad, null)]);
-                var ff = Linear(g.Node("Relu", [Linear(Norm(h, $"{name}.n3"), $"{name}.ff1")]), $"{name}.ff2");
+                h = g.Node("Add", [h, OneQuery(nx, k, v, $"{name}.self", null)]);
+                h = g.Node("Add", [h, OneQuery(Norm(h, $"{name}.n2"), cross[l].K, cross[l].V, $"{name}.cross", pad)]);
+                var ff = Gemm(g.Node("Relu", [Gemm(Norm(h, $"{name}.n3"), $"{name}.ff1")]), $"{name}.ff2");
                 h = g.Node("Add", [h, ff]);
             }
-            return (Linear(Norm(h, "decNorm"), "output"), present);
+            return (Gemm(Norm(h, "decNorm"), "output"), present);
         }
     }
 
@@ -155,7 +175,7 @@ public static class TransformerOnnx
         var cross = Enumerable.Range(0, m.Spec.Layers).Select(l => (g.Input($"cross_k{l}", DataType.Float, "batch", h, d, "src_len"),
             g.Input($"cross_v{l}", DataType.Float, "batch", h, "src_len", d))).ToList();
         var (logits, present) = b.CachedStep(src, token, position, past, cross);
-        g.Output(g.Node("Gather", [logits, g.Int64Scalar("last", -1)], 1, Attr("axis", 0L)), "logits", DataType.Float, "batch", (long)m.Vocab);
+        g.Output(logits, "logits", DataType.Float, "batch", (long)m.Vocab);
         for (int l = 0; l < present.Count; l++)
         {
             g.Output(present[l].K, $"present_k{l}", DataType.Float, "batch", h, d, "present_len");
