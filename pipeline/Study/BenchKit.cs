@@ -41,4 +41,12 @@ public static class BenchKit
         using (var c = a.mm(b)) c.sum().item<float>();
         return 2.0 * n * n * n / clock.Elapsed.TotalSeconds;
     }
+
+    /// <summary>The best of <paramref name="repeats"/> timed products after one untimed warm-up: the peak an MFU figure
+    /// divides by when the bench's own GEMM case did not run (a single cold product reads low and inflates the MFU).</summary>
+    public static double GemmPeak(int n, int repeats = 3)
+    {
+        GemmFlops(n);
+        return Enumerable.Range(0, repeats).Max(_ => GemmFlops(n));
+    }
 }

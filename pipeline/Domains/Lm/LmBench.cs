@@ -52,7 +52,7 @@ public static class LmBench
                 step,
                 new BenchMeasure("train_mfu", "% of GEMM peak", () =>
                 {
-                    if (peak == 0) peak = BenchKit.GemmFlops(2048);   // the peak case was filtered out (--model)
+                    if (peak == 0) peak = BenchKit.GemmPeak(2048);   // the peak case was filtered out (--model)
                     return 100 * step.Once() * TrainFlopsPerToken(spec, v) / peak;
                 }),
                 BenchKit.PipelineLoop("tokens/s", () => Loop(spec, v)),
