@@ -51,7 +51,11 @@ public class NmtProperties
         using var step = OrtSessions.Open(NmtOnnx.Step(m, new Dictionary<string, string>()).ToByteArray(), 1);
         var onnx = NmtOrtEval.Greedy(enc, step, pairs, 8, maxLen);
         var torch = TorchGreedy(m, pairs, maxLen);
-        return onnx.Zip(torch).All(p => p.Item1.SequenceEqual(p.Item2))
+        // one pair a batch, three batches in flight: the same outputs in the same order as one batch at a time
+        var concurrent = NmtOrtEval.Greedy(enc, step, pairs, 1, maxLen, parallel: 3);
+        var sequential = NmtOrtEval.Greedy(enc, step, pairs, 1, maxLen);
+        return (onnx.Zip(torch).All(p => p.Item1.SequenceEqual(p.Item2)) && concurrent.Count == pairs.Length
+                && concurrent.Zip(sequential).All(p => p.Item1.SequenceEqual(p.Item2)))
             .Label($"onnx {string.Join("|", onnx.Select(x => string.Join(",", x)))} torch {string.Join("|", torch.Select(x => string.Join(",", x)))}");
     }
 

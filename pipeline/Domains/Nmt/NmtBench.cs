@@ -31,7 +31,7 @@ public static class NmtBench
             model.eval();
             var (scoring, encoder, step) = NmtExport.Graphs(model, new Dictionary<string, string> { ["domain"] = "nmt" });
             using var s1 = OrtSessions.Open(scoring, threads); using var s2 = OrtSessions.Open(encoder, threads); using var s3 = OrtSessions.Open(step, threads);
-            var greedy = eval[..64];
+            var greedy = eval;   // 4 batches of 64, decoded as a trial's BLEU is (batches in flight = threads)
             yield return new BenchCase(spec.Name, model.parameters().Sum(p => p.numel()),
             [
                 BenchKit.TrainStep(model, opt, _ => (NmtBatches.Tensors(train, CPU), train.Length * (Len + 1)),
@@ -41,7 +41,7 @@ public static class NmtBench
                 BenchMeasure.Rate("eval_ort", "tokens/s", () => NmtOrtEval.CrossEntropy(s1, eval, 64).Tokens),
                 BenchMeasure.Rate("greedy_ort", "sentences/s", () =>
                 {
-                    if (spec.Arch == "transformer") NmtOrtEval.GreedyTransformer(s2, s3, greedy, 64, Len); else NmtOrtEval.Greedy(s2, s3, greedy, 64, Len);
+                    if (spec.Arch == "transformer") NmtOrtEval.GreedyTransformer(s2, s3, greedy, 64, Len, threads); else NmtOrtEval.Greedy(s2, s3, greedy, 64, Len, threads);
                     return greedy.Length;
                 })
             ]);

@@ -90,8 +90,8 @@ public sealed class NmtRunner : DomainRunner<NmtPreset, NmtData, NmtModelSpec>
                 var test = NmtOrtEval.CrossEntropy(scoringSession, data.Test, p.EvalBatch);
                 int n = Math.Min(p.BleuPairs, data.Val.Length);
                 bool transformer = model.Arch == "transformer";
-                var valBleu = NmtOrtEval.Bleu(encoderSession, stepSession, data, data.Val[..n], data.ValRefs[..n], p.EvalBatch, p.MaxLen, transformer);
-                var testBleu = NmtOrtEval.Bleu(encoderSession, stepSession, data, data.Test[..Math.Min(n, data.Test.Length)], data.TestRefs[..Math.Min(n, data.Test.Length)], p.EvalBatch, p.MaxLen, transformer);
+                var valBleu = NmtOrtEval.Bleu(encoderSession, stepSession, data, data.Val[..n], data.ValRefs[..n], p.EvalBatch, p.MaxLen, transformer, threads);
+                var testBleu = NmtOrtEval.Bleu(encoderSession, stepSession, data, data.Test[..Math.Min(n, data.Test.Length)], data.TestRefs[..Math.Min(n, data.Test.Length)], p.EvalBatch, p.MaxLen, transformer, threads);
                 return row with
                 {
                     ValCrossEntropy = val.Nats, ValPerplexity = Math.Exp(val.Nats), TestCrossEntropy = test.Nats, TestPerplexity = Math.Exp(test.Nats),
