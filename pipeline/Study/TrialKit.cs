@@ -137,10 +137,13 @@ public static class TrialKit
     /// <param name="train">Trains, reporting progress through the callback; returns the model and what training did.</param>
     /// <param name="export">The model's graphs (file suffix, bytes), the main one with suffix "".</param>
     /// <param name="evaluate">Measures with the sessions (in the order of <paramref name="export"/>) and fills the row's metrics.</param>
+    /// <param name="sessionThreads">Intra-op threads of a graph's session from its suffix (default: all <paramref name="threads"/>);
+    /// a domain that runs several small inferences at once gives those graphs one thread each.</param>
     public static TrialRow TrainExportEvaluate<TNet>(PlanRow plan, TrialRow start, StudyFiles files, int threads, Reporter report, string label,
         Func<Action<string>, (TNet Net, Lab.Stages.Train.TrainOutcome Outcome)> train,
         Func<TNet, IReadOnlyList<(string Suffix, byte[] Bytes)>> export,
-        Func<Microsoft.ML.OnnxRuntime.InferenceSession[], Lab.Stages.Train.TrainOutcome, TrialRow, TrialRow> evaluate) where TNet : TorchSharp.torch.nn.Module
+        Func<Microsoft.ML.OnnxRuntime.InferenceSession[], Lab.Stages.Train.TrainOutcome, TrialRow, TrialRow> evaluate,
+        Func<string, int>? sessionThreads = null) where TNet : TorchSharp.torch.nn.Module
         => Guard(start, row =>
         {
             var (net, outcome) = report.Step(label, train);
@@ -153,7 +156,7 @@ public static class TrialKit
                 var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
                 foreach (var (suffix, bytes) in graphs.OrderBy(g => g.Suffix.Length == 0))
                     Io.AtomicFile.WriteAllBytes(Path.Combine(files.Dir, suffix.Length == 0 ? onnxRel : Path.ChangeExtension(onnxRel, suffix)), bytes);
-                var sessions = graphs.Select(g => Lab.Stages.Evaluate.OrtSessions.Open(g.Bytes, threads)).ToArray();
+                var sessions = graphs.Select(g => Lab.Stages.Evaluate.OrtSessions.Open(g.Bytes, sessionThreads?.Invoke(g.Suffix) ?? threads)).ToArray();
                 try
                 {
                     var main = graphs.First(g => g.Suffix.Length == 0).Bytes;
