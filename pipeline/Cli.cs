@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Lab.Pipeline.Domains;
-using Lab.Stages.Core;
-using LanguageExt;
 using Opt = System.CommandLine;
 
 namespace Lab.Pipeline;

@@ -1,5 +1,3 @@
-using Lab.Stages.Core;
-using LanguageExt;
 using static TorchSharp.torch;
 
 namespace Lab.Pipeline;

@@ -1,7 +1,3 @@
-using Lab.Stages.Core;
-using LanguageExt;
-using static LanguageExt.Prelude;
-
 namespace Lab.Pipeline.Domains;
 
 /// <summary>The domains the pipeline knows.</summary>

@@ -1,8 +1,3 @@
-using Lab.Pipeline.Results;
-using Lab.Pipeline.Study;
-using Lab.Stages.Core;
-using LanguageExt;
-
 namespace Lab.Pipeline.Domains;
 
 /// <summary>What the study commands need of a domain: a new domain is a new folder with one of these, registered in

@@ -1,7 +1,4 @@
-using System.Globalization;
 using Lab.Fit;
-using Lab.Stages.Core;
-using LanguageExt;
 using Parquet.Serialization;
 
 namespace Lab.Pipeline.Fitting;

@@ -1,8 +1,4 @@
-using System.Globalization;
 using Lab.Fit;
-using Lab.Pipeline.Results;
-using Lab.Stages.Core;
-using LanguageExt;
 
 namespace Lab.Pipeline.Fitting;
 

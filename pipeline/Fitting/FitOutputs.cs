@@ -1,6 +1,4 @@
 using Lab.Fit;
-using Lab.Pipeline.Io;
-using Lab.Pipeline.Results;
 
 namespace Lab.Pipeline.Fitting;
 

@@ -1,5 +1,4 @@
 using Lab.Fit;
-using Lab.Pipeline.Results;
 
 namespace Lab.Pipeline.Fitting;
 

@@ -1,5 +1,3 @@
-using Lab.Stages.Core;
-using LanguageExt;
 using Parquet.Serialization;
 
 namespace Lab.Pipeline.Io;

@@ -1,11 +1,5 @@
 using Lab.Pipeline.Domains;
-using Lab.Pipeline.Io;
-using Lab.Pipeline.Results;
-using Lab.Stages.Core;
-using Lab.Stages.Evaluate;
-using LanguageExt;
 using Microsoft.ML.OnnxRuntime;
-using static LanguageExt.Prelude;
 
 namespace Lab.Pipeline.Reeval;
 

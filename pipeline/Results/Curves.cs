@@ -1,4 +1,3 @@
-
 namespace Lab.Pipeline.Results;
 
 /// <summary>From trial rows to the learning curve: the best model per shard. Pure.</summary>

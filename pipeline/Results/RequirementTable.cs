@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Lab.Pipeline.Results;
 
 /// <summary>The requirements as a table (terminal and report): value with its 95 % interval per column.</summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using Lab.Pipeline.Study;
 
 namespace Lab.Pipeline.Results;
 

@@ -1,4 +1,3 @@
-using Lab.Stages.Train;
 using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Study;

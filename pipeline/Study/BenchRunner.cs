@@ -1,9 +1,4 @@
-using System.Globalization;
 using Lab.Pipeline.Domains;
-using Lab.Pipeline.Io;
-using Lab.Pipeline.Results;
-using Lab.Stages.Core;
-using LanguageExt;
 
 namespace Lab.Pipeline.Study;
 

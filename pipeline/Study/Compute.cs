@@ -1,5 +1,3 @@
-using Lab.Pipeline.Results;
-using Lab.Stages.Core;
 using Lab.Stages.Search;
 
 namespace Lab.Pipeline.Study;

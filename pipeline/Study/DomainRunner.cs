@@ -1,9 +1,5 @@
-using System.Text.Json;
 using Lab.Pipeline.Domains;
-using Lab.Pipeline.Results;
-using Lab.Stages.Core;
 using Lab.Stages.Search;
-using LanguageExt;
 using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Study;
@@ -18,15 +14,18 @@ namespace Lab.Pipeline.Study;
 /// <typeparam name="TPreset">The domain's preset record.</typeparam>
 /// <typeparam name="TData">The domain's prepared data.</typeparam>
 /// <typeparam name="TModel">The domain's model spec (stored as JSON in each plan row).</typeparam>
-public abstract class DomainRunner<TPreset, TData, TModel> : IDomainRunner
+/// <param name="name">The domain's name (<c>--domain</c>).</param>
+/// <param name="defaultData">Where its shipped data lies, relative to the repository.</param>
+/// <param name="sizeUnit">What its shard sizes count (tokens, images, …).</param>
+public abstract class DomainRunner<TPreset, TData, TModel>(string name, string defaultData, string sizeUnit) : IDomainRunner
     where TPreset : IPreset<TPreset> where TData : class, IFingerprinted
 {
     /// <inheritdoc />
-    public abstract string Name { get; }
+    public string Name => name;
     /// <inheritdoc />
-    public abstract string DefaultData { get; }
+    public string DefaultData => defaultData;
     /// <inheritdoc />
-    public abstract string SizeUnit { get; }
+    public string SizeUnit => sizeUnit;
 
     /// <summary>Reads the prepared data file, or a problem naming it.</summary>
     protected abstract Either<Problem, TData> ReadPrepared(string path);

@@ -1,6 +1,4 @@
 using System.Text;
-using Lab.Stages.Core;
-using LanguageExt;
 
 namespace Lab.Pipeline.Study;
 

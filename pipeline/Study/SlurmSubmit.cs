@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
-using Lab.Pipeline.Io;
-using Lab.Stages.Core;
-using LanguageExt;
 
 namespace Lab.Pipeline.Study;
 

@@ -2,11 +2,6 @@ using System.Diagnostics;
 using Lab.Fit;
 using Lab.Pipeline.Domains;
 using Lab.Pipeline.Fitting;
-using Lab.Pipeline.Io;
-using Lab.Pipeline.Results;
-using Lab.Stages.Core;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Lab.Pipeline.Study;
 

@@ -1,7 +1,4 @@
-using Lab.Pipeline.Results;
-using Lab.Stages.Core;
 using Lab.Stages.Search;
-using LanguageExt;
 
 namespace Lab.Pipeline.Study;
 

@@ -1,7 +1,3 @@
-using Lab.Pipeline.Io;
-using Lab.Pipeline.Results;
-using Lab.Stages.Core;
-
 namespace Lab.Pipeline.Study;
 
 /// <summary>

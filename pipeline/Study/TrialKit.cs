@@ -1,8 +1,3 @@
-using Lab.Pipeline.Results;
-using Lab.Stages.Core;
-using Lab.Stages.Subset;
-using LanguageExt;
-using static LanguageExt.Prelude;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,4 @@
-using Lab.Pipeline.Study;
-using Lab.Stages.Core;
 using Lab.Stages.Domains.Image;
-using LanguageExt;
 
 namespace Lab.Pipeline.Domains.Image;
 

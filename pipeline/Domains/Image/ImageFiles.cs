@@ -1,7 +1,5 @@
 using System.IO.Compression;
-using Lab.Stages.Core;
 using Lab.Stages.Domains.Image;
-using LanguageExt;
 using SkiaSharp;
 
 namespace Lab.Pipeline.Domains.Image;

@@ -1,19 +1,8 @@
-using System.Globalization;
-using System.Text.Json;
 using Google.Protobuf;
-using Lab.Pipeline.Io;
 using Lab.Pipeline.Reeval;
-using Lab.Pipeline.Results;
-using Lab.Pipeline.Study;
-using Lab.Stages.Core;
 using Lab.Stages.Domains.Image;
-using Lab.Stages.Evaluate;
-using Lab.Stages.Subset;
-using Lab.Stages.Train;
-using LanguageExt;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
-using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Domains.Image;
@@ -24,15 +13,8 @@ namespace Lab.Pipeline.Domains.Image;
 /// measures top-1, top-5 and cross-entropy with ONNX Runtime. Curves: each metric for the best model of any family,
 /// and for each family alone (so their exponents can be compared).
 /// </summary>
-public sealed class ImageRunner : DomainRunner<ImagePreset, ImageData, ImageModelSpec>
+public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageModelSpec>("image", "data/image", "images")
 {
-    /// <inheritdoc />
-    public override string Name => "image";
-    /// <inheritdoc />
-    public override string DefaultData => "data/image";
-    /// <inheritdoc />
-    public override string SizeUnit => "images";
-
     static readonly (string Metric, string Test)[] Metrics =
         [("val_top1_error", "test_top1_error"), ("val_top5_error", "test_top5_error"), ("val_cross_entropy", "test_cross_entropy")];
 

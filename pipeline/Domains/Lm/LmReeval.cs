@@ -1,9 +1,5 @@
-using System.Globalization;
-using Lab.Pipeline.Io;
 using Lab.Pipeline.Reeval;
-using Lab.Stages.Core;
 using Lab.Stages.Domains.Lm;
-using LanguageExt;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Lab.Pipeline.Domains.Lm;

@@ -1,17 +1,7 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Google.Protobuf;
-using Lab.Pipeline.Io;
-using Lab.Pipeline.Results;
-using Lab.Pipeline.Study;
-using Lab.Stages.Core;
 using Lab.Stages.Domains.Lm;
-using Lab.Stages.Evaluate;
-using Lab.Stages.Subset;
-using Lab.Stages.Train;
-using LanguageExt;
 using TorchSharp;
-using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Domains.Lm;
@@ -21,15 +11,9 @@ namespace Lab.Pipeline.Domains.Lm;
 /// doubling shards; a trial trains one model × learning rate on one shard, exports it to ONNX and evaluates the file
 /// with ONNX Runtime.
 /// </summary>
-public sealed class LmRunner : DomainRunner<LmPreset, LmData, LmModelSpec>
+public sealed class LmRunner() : DomainRunner<LmPreset, LmData, LmModelSpec>("lm", "data/lm/gutenberg.txt.gz", SizeUnitName)
 {
-    /// <inheritdoc />
-    public override string Name => "lm";
-    /// <inheritdoc />
-    public override string DefaultData => "data/lm/gutenberg.txt.gz";
     const string SizeUnitName = "tokens";
-    /// <inheritdoc />
-    public override string SizeUnit => SizeUnitName;
 
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan) =>

@@ -1,7 +1,4 @@
-using Lab.Pipeline.Study;
 using Lab.Stages.Domains.Nmt;
-using Lab.Stages.Evaluate;
-using Lab.Stages.Train;
 using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Domains.Nmt;

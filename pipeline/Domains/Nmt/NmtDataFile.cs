@@ -1,7 +1,4 @@
-using Lab.Pipeline.Study;
-using Lab.Stages.Core;
 using Lab.Stages.Domains.Nmt;
-using LanguageExt;
 
 namespace Lab.Pipeline.Domains.Nmt;
 

@@ -1,19 +1,8 @@
-using System.Globalization;
-using System.Text.Json;
 using Google.Protobuf;
-using Lab.Pipeline.Io;
 using Lab.Pipeline.Reeval;
-using Lab.Pipeline.Results;
-using Lab.Pipeline.Study;
-using Lab.Stages.Core;
 using Lab.Stages.Domains.Nmt;
-using Lab.Stages.Evaluate;
-using Lab.Stages.Subset;
-using Lab.Stages.Train;
-using LanguageExt;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
-using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Domains.Nmt;
@@ -24,15 +13,8 @@ namespace Lab.Pipeline.Domains.Nmt;
 /// scoring, encoder and decoder-step graphs, measures per-token cross-entropy (the curve) with ONNX Runtime, and corpus
 /// BLEU of greedy translations decoded through ONNX Runtime.
 /// </summary>
-public sealed class NmtRunner : DomainRunner<NmtPreset, NmtData, NmtModelSpec>
+public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec>("nmt", "data/nmt/kjv-rv1909.tsv.gz", "target tokens")
 {
-    /// <inheritdoc />
-    public override string Name => "nmt";
-    /// <inheritdoc />
-    public override string DefaultData => "data/nmt/kjv-rv1909.tsv.gz";
-    /// <inheritdoc />
-    public override string SizeUnit => "target tokens";
-
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
     {

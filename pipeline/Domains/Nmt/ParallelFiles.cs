@@ -1,7 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using Lab.Stages.Core;
-using LanguageExt;
 
 namespace Lab.Pipeline.Domains.Nmt;
 

@@ -1,11 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
-using Lab.Pipeline.Io;
-using Lab.Stages.Core;
 using Lab.Stages.Domains.Speech;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Lab.Pipeline.Domains.Speech;
 

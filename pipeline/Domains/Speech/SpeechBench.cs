@@ -1,8 +1,5 @@
 using Google.Protobuf;
-using Lab.Pipeline.Study;
 using Lab.Stages.Domains.Speech;
-using Lab.Stages.Evaluate;
-using Lab.Stages.Train;
 using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Domains.Speech;

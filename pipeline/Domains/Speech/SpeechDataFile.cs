@@ -1,8 +1,5 @@
 using System.Runtime.InteropServices;
-using Lab.Pipeline.Study;
-using Lab.Stages.Core;
 using Lab.Stages.Domains.Speech;
-using LanguageExt;
 
 namespace Lab.Pipeline.Domains.Speech;
 

@@ -1,10 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Lab.Stages.Core;
 using Lab.Stages.Domains.Speech;
-using Lab.Stages.Subset;
-using LanguageExt;
-using static LanguageExt.Prelude;
 
 namespace Lab.Pipeline.Domains.Speech;
 

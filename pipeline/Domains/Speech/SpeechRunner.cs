@@ -1,19 +1,8 @@
-using System.Globalization;
-using System.Text.Json;
 using Google.Protobuf;
-using Lab.Pipeline.Io;
 using Lab.Pipeline.Reeval;
-using Lab.Pipeline.Results;
-using Lab.Pipeline.Study;
-using Lab.Stages.Core;
 using Lab.Stages.Domains.Speech;
-using Lab.Stages.Evaluate;
-using Lab.Stages.Subset;
-using Lab.Stages.Train;
-using LanguageExt;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
-using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Domains.Speech;
@@ -24,15 +13,8 @@ namespace Lab.Pipeline.Domains.Speech;
 /// audio); a trial trains one CTC recogniser (Deep-Speech-2-like or convolution-only), exports it to ONNX and measures
 /// CTC loss per character, character and word error rate of greedy decoding with ONNX Runtime.
 /// </summary>
-public sealed class SpeechRunner : DomainRunner<SpeechPreset, SpeechData, SpeechModelSpec>
+public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, SpeechModelSpec>("speech", CorpusGenerator.Root, "frames")
 {
-    /// <inheritdoc />
-    public override string Name => "speech";
-    /// <inheritdoc />
-    public override string DefaultData => CorpusGenerator.Root;
-    /// <inheritdoc />
-    public override string SizeUnit => "frames";
-
     static readonly (string Metric, string Test)[] Metrics = [("val_cer", "test_cer"), ("val_wer", "test_wer"), ("val_ctc_loss", "test_ctc_loss")];
 
     /// <inheritdoc />

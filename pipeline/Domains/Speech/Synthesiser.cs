@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Lab.Stages.Domains.Speech;
 
 namespace Lab.Pipeline.Domains.Speech;

@@ -1,4 +1,3 @@
-using Lab.Stages.Core;
 using LanguageExt;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using Lab.Stages.Export.Onnx;
-using static TorchSharp.torch;
 
 namespace Lab.Stages.Export;
 

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Lab.Stages.Export;
 
 /// <summary>PyTorch's recurrent weight blocks reordered into ONNX's gate order (the operators' specs fix both orders).</summary>

@@ -1,5 +1,4 @@
 using LanguageExt;
-
 namespace Lab.Stages.Search;
 
 /// <summary>What the study needs of a domain's preset record: its presets by name and how it is searched.</summary>

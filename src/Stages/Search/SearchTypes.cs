@@ -1,5 +1,4 @@
 using LanguageExt;
-
 namespace Lab.Stages.Search;
 
 /// <summary>A configuration of one family on one shard: a position on the size ladder and one on the learning-rate

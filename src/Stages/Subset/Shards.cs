@@ -1,6 +1,4 @@
-using Lab.Stages.Core;
 using LanguageExt;
-
 namespace Lab.Stages.Subset;
 
 /// <summary>Nested shards that double in size (halving down from the data), cut as prefixes of a seeded permutation of the training examples.</summary>

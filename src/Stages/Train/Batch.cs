@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Lab.Stages.Train;
 
 /// <summary>A training batch held on the host until its step: makes its tensors inside the step's dispose scope.</summary>

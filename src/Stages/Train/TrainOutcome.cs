@@ -1,5 +1,4 @@
 using LanguageExt;
-
 namespace Lab.Stages.Train;
 
 /// <summary>What training did: status ok / diverged / failed, why it stopped (<see cref="StopReasons"/>), epochs run,

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using LanguageExt;
-using TorchSharp;
-using static TorchSharp.torch;
+using System.Diagnostics;
 
 namespace Lab.Stages.Train;
 

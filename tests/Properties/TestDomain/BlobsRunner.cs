@@ -37,15 +37,8 @@ public sealed record BlobsPreset(string Name, int Train, int Val, int Test, int 
 /// is the domain's: data, model, training, export, evaluation, re-evaluation, benchmark cases. Planning, the search,
 /// trials, resume, gather, fitting, reeval and bench loops are the study's.
 /// </summary>
-public sealed class BlobsRunner : DomainRunner<BlobsPreset, BlobsData, BlobsModel>
+public sealed class BlobsRunner() : DomainRunner<BlobsPreset, BlobsData, BlobsModel>("blobs", "generated", "points")
 {
-    /// <inheritdoc />
-    public override string Name => "blobs";
-    /// <inheritdoc />
-    public override string DefaultData => "generated";
-    /// <inheritdoc />
-    public override string SizeUnit => "points";
-
     /// <inheritdoc />
     protected override Either<Problem, BlobsData> ReadPrepared(string path) => BlobsData.Read(path);
 

@@ -1,7 +1,5 @@
-using Lab.Stages.Export;
 using TorchSharp.Modules;
 using static Lab.Stages.Export.OnnxGraph;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 namespace Lab.Stages.Domains.Image;

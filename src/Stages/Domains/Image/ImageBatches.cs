@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Lab.Stages.Domains.Image;
 
 /// <summary>Image batches as tensors: pixels / 255 as float [b, C, H, W], labels as int64.</summary>

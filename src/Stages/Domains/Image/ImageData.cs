@@ -1,7 +1,4 @@
-using Lab.Stages.Core;
-using Lab.Stages.Subset;
 using LanguageExt;
-
 namespace Lab.Stages.Domains.Image;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Lab.Stages.Core;
 using System.Diagnostics;
 using Lab.Stages.Evaluate;
 using Microsoft.ML.OnnxRuntime;

@@ -1,9 +1,3 @@
-using Lab.Stages.Core;
-using Lab.Stages.Subset;
-using Lab.Stages.Train;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Lab.Stages.Domains.Image;
 
 /// <summary>Trains one image classifier on one shard with the shared loop: batching, cross-entropy, TorchSharp validation.</summary>

@@ -1,5 +1,4 @@
 using Lab.Stages.Evaluate;
-using Lab.Stages.Core;
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 

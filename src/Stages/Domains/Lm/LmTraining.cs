@@ -1,9 +1,3 @@
-using Lab.Stages.Core;
-using TorchSharp;
-using Lab.Stages.Subset;
-using Lab.Stages.Train;
-using static TorchSharp.torch;
-
 namespace Lab.Stages.Domains.Lm;
 
 /// <summary>Trains one LSTM language model on one shard: batching, loss and TorchSharp validation for the shared loop.</summary>

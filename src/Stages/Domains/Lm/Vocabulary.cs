@@ -1,5 +1,3 @@
-using Lab.Stages.Core;
-
 namespace Lab.Stages.Domains.Lm;
 
 /// <summary>

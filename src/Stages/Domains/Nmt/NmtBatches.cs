@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Lab.Stages.Domains.Nmt;
 
 /// <summary>Batches of pairs as time-major id tensors: the source left-padded (so the encoder ends on real tokens), the

@@ -1,7 +1,4 @@
-using Lab.Stages.Core;
-using Lab.Stages.Subset;
 using LanguageExt;
-
 namespace Lab.Stages.Domains.Nmt;
 
 /// <summary>One sentence pair as subword ids (source and target, each at most MaxLen pieces).</summary>

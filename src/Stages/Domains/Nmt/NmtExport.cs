@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using static TorchSharp.torch;
 
 namespace Lab.Stages.Domains.Nmt;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Lab.Stages.Core;
 using Lab.Stages.Evaluate;
 using Microsoft.ML.OnnxRuntime;
 

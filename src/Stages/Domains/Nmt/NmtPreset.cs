@@ -1,6 +1,5 @@
-using Lab.Stages.Search;
-using Lab.Stages.Subset;
 using LanguageExt;
+using Lab.Stages.Search;
 using static LanguageExt.Prelude;
 
 namespace Lab.Stages.Domains.Nmt;

@@ -1,9 +1,3 @@
-using Lab.Stages.Core;
-using Lab.Stages.Subset;
-using Lab.Stages.Train;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Lab.Stages.Domains.Nmt;
 
 /// <summary>Trains one translation model on one shard with the shared loop (teacher forcing, padding ignored).</summary>

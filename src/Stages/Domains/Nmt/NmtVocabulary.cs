@@ -1,5 +1,3 @@
-using Lab.Stages.Core;
-
 namespace Lab.Stages.Domains.Nmt;
 
 /// <summary>The shared subword vocabulary: 0 &lt;pad&gt;, 1 &lt;unk&gt;, 2 &lt;s&gt;, 3 &lt;/s&gt;, then the pieces of the

@@ -1,6 +1,4 @@
-using Lab.Stages.Train;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
 namespace Lab.Stages.Domains.Nmt;

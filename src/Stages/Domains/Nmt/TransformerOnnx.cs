@@ -1,4 +1,3 @@
-using Lab.Stages.Export;
 using Lab.Stages.Export.Onnx;
 using static Lab.Stages.Export.OnnxGraph;
 using DataType = Lab.Stages.Export.Onnx.TensorProto.Types.DataType;

@@ -1,6 +1,4 @@
-using Lab.Stages.Core;
 using LanguageExt;
-
 namespace Lab.Stages.Domains.Speech;
 
 /// <summary>How big the synthesised corpus is and how it varies; part of the corpus's identity (its cache key).</summary>

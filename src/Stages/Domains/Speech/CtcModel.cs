@@ -1,7 +1,3 @@
-using Lab.Stages.Train;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Lab.Stages.Domains.Speech;
 
 /// <summary>A CTC recogniser: features [B, T, 80] and frame counts [B] (int64) → log-probabilities [T', B, V].

@@ -1,7 +1,6 @@
+using LanguageExt;
 using System.Text;
 using System.Text.Json;
-using Lab.Stages.Core;
-using LanguageExt;
 
 namespace Lab.Stages.Domains.Speech;
 

@@ -1,6 +1,3 @@
-using Lab.Stages.Core;
-using static TorchSharp.torch;
-
 namespace Lab.Stages.Domains.Speech;
 
 /// <summary>Padded batches of utterances: features [B, T, 80] (zeros past each length, which the models' masks make

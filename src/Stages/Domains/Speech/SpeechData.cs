@@ -1,4 +1,3 @@
-using Lab.Stages.Core;
 namespace Lab.Stages.Domains.Speech;
 
 /// <summary>One utterance ready for training: normalised log-mel features [frames, 80] (half precision to halve the

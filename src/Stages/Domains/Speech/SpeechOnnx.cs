@@ -1,8 +1,6 @@
-using Lab.Stages.Export;
 using Lab.Stages.Export.Onnx;
 using TorchSharp.Modules;
 using static Lab.Stages.Export.OnnxGraph;
-using static TorchSharp.torch;
 using DataType = Lab.Stages.Export.Onnx.TensorProto.Types.DataType;
 
 namespace Lab.Stages.Domains.Speech;

@@ -1,8 +1,3 @@
-using TorchSharp;
-using Lab.Stages.Subset;
-using Lab.Stages.Train;
-using static TorchSharp.torch;
-
 namespace Lab.Stages.Domains.Speech;
 
 /// <summary>Trains one recogniser on one shard with the shared loop: length-bucketed batches, CTC loss, TorchSharp

@@ -1,6 +1,5 @@
-using System.Buffers.Binary;
-using Lab.Stages.Core;
 using LanguageExt;
+using System.Buffers.Binary;
 
 namespace Lab.Stages.Domains.Speech;
 

@@ -1,0 +1,12 @@
+// Namespaces nearly every file of the CLI host uses, imported once for the project.
+global using Lab.Pipeline.Io;
+global using Lab.Pipeline.Results;
+global using Lab.Pipeline.Study;
+global using Lab.Stages.Core;
+global using Lab.Stages.Evaluate;
+global using Lab.Stages.Subset;
+global using Lab.Stages.Train;
+global using LanguageExt;
+global using static LanguageExt.Prelude;
+global using System.Globalization;
+global using System.Text.Json;
