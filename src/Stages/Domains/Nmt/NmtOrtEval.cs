@@ -53,12 +53,20 @@ public static class NmtOrtEval
     {
         var chunks = Chunking.Chunks(Enumerable.Range(0, pairs.Count).ToArray(), batch).ToArray();
         var results = new List<int>[chunks.Length][];
-        Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) }, c =>
+        try
         {
-            var (src, s, _, _, _) = NmtBatches.Make(chunks[c].Select(i => pairs[i]).ToArray());
-            using var srcValue = OrtValue.CreateTensorValueFromMemory(src, [s, chunks[c].Length]);
-            results[c] = decode(srcValue, chunks[c].Length);
-        });
+            Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallel) }, c =>
+            {
+                var (src, s, _, _, _) = NmtBatches.Make(chunks[c].Select(i => pairs[i]).ToArray());
+                using var srcValue = OrtValue.CreateTensorValueFromMemory(src, [s, chunks[c].Length]);
+                results[c] = decode(srcValue, chunks[c].Length);
+            });
+        }
+        catch (AggregateException e)
+        {
+            // the first failure as itself (a trial records its type and message, and retries native failures once)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
         return results.SelectMany(r => r.Select(x => x.ToArray())).ToList();
     }
 

@@ -83,8 +83,8 @@ public static class TransformerOnnx
             return Linear(Norm(h, "decNorm"), "output");
         }
 
-        /// <summary>A linear layer on a [B, in] matrix as one Gemm (bias fused; the weight stored transposed, which MLAS
-        /// multiplies faster than a transB Gemm).</summary>
+        /// <summary>A linear layer on a [B, in] matrix as one Gemm (bias fused; the weight stored transposed, as the
+        /// scoring graph's MatMul takes it).</summary>
         string Gemm(string x, string name) => g.Node("Gemm", [x, T($"{name}.weight"), W($"{name}.bias")]);
 
         string Shape(long a, long b, long c) => g.Int64s($"shape{n++}", 0, a, b, c);
