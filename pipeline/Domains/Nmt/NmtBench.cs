@@ -27,7 +27,7 @@ public static class NmtBench
             using var opt = new ExplicitAdam(model.parameters(), 1e-3);
             model.eval();
             var (scoring, encoder, step) = NmtExport.Graphs(model, new Dictionary<string, string> { ["domain"] = "nmt" });
-            using var s1 = OrtSessions.Open(scoring, threads); using var s2 = OrtSessions.Open(encoder, 1); using var s3 = OrtSessions.Open(step, 1);   // as in a trial: one thread a decoding batch
+            using var s1 = OrtSessions.Open(scoring, threads); using var s2 = OrtSessions.Open(encoder, NmtOrtEval.DecodingSessionThreads); using var s3 = OrtSessions.Open(step, NmtOrtEval.DecodingSessionThreads);   // as in a trial
             var greedy = eval;   // 4 batches of 64, decoded as a trial's BLEU is (batches in flight = threads)
             yield return new BenchCase(spec.Name, model.parameters().Sum(p => p.numel()),
             [

@@ -81,8 +81,8 @@ public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec>
                     OrtEvalUnitsPerSecond = val.Tokens / Math.Max(1e-9, val.Seconds)
                 };
             },
-            // greedy decoding runs one batch per thread (--threads batches at once), so its graphs get one thread each
-            suffix => suffix.Length == 0 ? threads : 1);
+            // greedy decoding runs --threads batches at once, so the encoder and step graphs get one thread each
+            suffix => suffix.Length == 0 ? threads : NmtOrtEval.DecodingSessionThreads);
         report.Line(TrialKit.Outcome(tag, plan, row, () =>
             $"{tag} shard {shard.Index} ({shard.Size:N0} tok) {model.Name} lr {plan.LearningRate}: val CE {row.ValCrossEntropy:F4}, BLEU {row.ValBleu:F2} (test {row.TestBleu:F2}); {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} tok/s, ORT−torch {row.OrtTorchGap:E1}"));
         return row;

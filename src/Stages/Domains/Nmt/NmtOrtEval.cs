@@ -45,6 +45,10 @@ public static class NmtOrtEval
         return new Result(sum / n, n, clock.Elapsed.TotalSeconds, times.ToArray());
     }
 
+    /// <summary>Intra-op threads for the encoder and step sessions of greedy decoding: one, since up to the caller's
+    /// threads batches decode at once (see <see cref="Batched"/>).</summary>
+    public const int DecodingSessionThreads = 1;
+
     /// <summary>Greedy decoding over batches: <paramref name="decode"/> gets each batch's left-padded source (as an ORT
     /// value) and its batch size, and returns the batch's outputs. Up to <paramref name="parallel"/> batches decode at
     /// once (a session runs concurrently; a decoder step is too small to keep its own intra-op threads busy: nmt w64 on

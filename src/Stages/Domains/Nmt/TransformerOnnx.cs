@@ -24,7 +24,12 @@ public static class TransformerOnnx
 
         string? neg, heads;
         string Neg => neg ??= g.FloatScalar("neg_inf", -1e9f);
-        string HeadShape => heads ??= g.Int64s("head_shape", 0, 0, m.Heads, m.Spec.Width / m.Heads);
+        string HeadShape => heads ??= g.Int64s("head_shape", 0, 0, HeadCount, HeadDim);
+
+        /// <summary>Attention heads h and their size d.</summary>
+        public long HeadCount => m.Heads;
+        /// <inheritdoc cref="HeadCount"/>
+        public long HeadDim => m.Spec.Width / m.Heads;
 
         string Heads(string x, string name, long[] perm) => g.Node("Transpose", [g.Node("Reshape", [Linear(x, name), HeadShape])], 1, Attr("perm", perm));
         /// <summary>Queries and values as [B, h, T, d]; keys as [B, h, d, T] (ready for the product).</summary>
@@ -32,18 +37,22 @@ public static class TransformerOnnx
         public string K(string kv, string name) => Heads(kv, $"{name}.k", [1, 2, 3, 0]);
         public string V(string kv, string name) => Heads(kv, $"{name}.v", [1, 2, 0, 3]);
 
-        string Mix(string q, string k, string v, string name, string? padCond, string? causalCond)
+        /// <summary>Scaled dot-product attention on heads: q [B, h, T, d] times k [B, h, d, P], -1e9 where a condition
+        /// holds, softmax over P, times v [B, h, P, d] → [B, h, T, d]. The scoring graph and the cached step share it.</summary>
+        string Attend(string q, string k, string v, string? padCond, string? causalCond)
         {
-            var s = g.Node("Mul", [g.Node("MatMul", [q, k]), g.FloatScalar($"scale{n++}", (float)(1.0 / Math.Sqrt(m.Spec.Width / m.Heads)))]);
+            var s = g.Node("Mul", [g.Node("MatMul", [q, k]), g.FloatScalar($"scale{n++}", (float)(1.0 / Math.Sqrt(HeadDim)))]);
             if (padCond is not null) s = g.Node("Where", [padCond, Neg, s]);
             if (causalCond is not null) s = g.Node("Where", [causalCond, Neg, s]);
-            var mixed = g.Node("MatMul", [g.Node("Softmax", [s], 1, Attr("axis", -1L)), v]);
-            var merged = g.Node("Reshape", [g.Node("Transpose", [mixed], 1, Attr("perm", new long[] { 2, 0, 1, 3 })), g.Int64s($"merge{n++}", 0, 0, -1)]);
-            return Linear(merged, $"{name}.o");
+            return g.Node("MatMul", [g.Node("Softmax", [s], 1, Attr("axis", -1L)), v]);
         }
 
         string Attention(string x, string kv, string name, string? padCond, string? causalCond)
-            => Mix(Q(x, name), K(kv, name), V(kv, name), name, padCond, causalCond);
+        {
+            var mixed = Attend(Q(x, name), K(kv, name), V(kv, name), padCond, causalCond);
+            var merged = g.Node("Reshape", [g.Node("Transpose", [mixed], 1, Attr("perm", new long[] { 2, 0, 1, 3 })), g.Int64s($"merge{n++}", 0, 0, -1)]);
+            return Linear(merged, $"{name}.o");
+        }
 
         string Layer(string x, string name, string? selfPad, string? causal, string? memory, string? memoryPad)
         {
@@ -93,11 +102,8 @@ public static class TransformerOnnx
         /// heads and the mixed values need reshapes only (no transposes) because each row holds a single position.</summary>
         string OneQuery(string x, string k, string v, string name, string? padCond)
         {
-            long h = m.Heads, d = m.Spec.Width / m.Heads;
-            var q = g.Node("Reshape", [Gemm(x, $"{name}.q"), Shape(h, 1, d)]);                                 // [B, h, 1, d]
-            var s = g.Node("Mul", [g.Node("MatMul", [q, k]), g.FloatScalar($"scale{n++}", (float)(1.0 / Math.Sqrt(d)))]);   // [B, h, 1, P]
-            if (padCond is not null) s = g.Node("Where", [padCond, Neg, s]);
-            var mixed = g.Node("MatMul", [g.Node("Softmax", [s], 1, Attr("axis", -1L)), v]);                  // [B, h, 1, d]
+            var q = g.Node("Reshape", [Gemm(x, $"{name}.q"), Shape(HeadCount, 1, HeadDim)]);                  // [B, h, 1, d]
+            var mixed = Attend(q, k, v, padCond, null);                                                        // [B, h, 1, d]
             return Gemm(g.Node("Reshape", [mixed, g.Int64s($"merge{n++}", 0, -1)]), $"{name}.o");
         }
 
@@ -107,7 +113,6 @@ public static class TransformerOnnx
         public (string Logits, List<(string K, string V)> Present) CachedStep(string src, string token, string position,
             IReadOnlyList<(string K, string V)> past, IReadOnlyList<(string K, string V)> cross)
         {
-            long heads = m.Heads, d = m.Spec.Width / m.Heads;
             var pad = PadCond(src);
             var pos = g.Node("Slice", [g.Weight($"positions{n++}", m.positions), position,
                 g.Node("Add", [position, g.Int64s($"one{n++}", 1)]), g.Int64s($"a{n++}", 0)]);                // [1, W]
@@ -119,8 +124,8 @@ public static class TransformerOnnx
             {
                 string name = $"decoder.{l}";
                 var nx = Norm(h, $"{name}.n1");
-                var k = g.Node("Concat", [past[l].K, g.Node("Reshape", [Gemm(nx, $"{name}.self.k"), Shape(heads, d, 1)])], 1, Attr("axis", 3L));
-                var v = g.Node("Concat", [past[l].V, g.Node("Reshape", [Gemm(nx, $"{name}.self.v"), Shape(heads, 1, d)])], 1, Attr("axis", 2L));
+                var k = g.Node("Concat", [past[l].K, g.Node("Reshape", [Gemm(nx, $"{name}.self.k"), Shape(HeadCount, HeadDim, 1)])], 1, Attr("axis", 3L));
+                var v = g.Node("Concat", [past[l].V, g.Node("Reshape", [Gemm(nx, $"{name}.self.v"), Shape(HeadCount, 1, HeadDim)])], 1, Attr("axis", 2L));
                 present.Add((k, v));
                 h = g.Node("Add", [h, OneQuery(nx, k, v, $"{name}.self", null)]);
                 h = g.Node("Add", [h, OneQuery(Norm(h, $"{name}.n2"), cross[l].K, cross[l].V, $"{name}.cross", pad)]);
@@ -149,7 +154,7 @@ public static class TransformerOnnx
         var src = g.Input("src", DataType.Int64, "src_len", "batch");
         var memory = b.Encoder(src);
         g.Output(memory, "memory", DataType.Float, "src_len", "batch", (long)m.Spec.Width);
-        long h = m.Heads, d = m.Spec.Width / m.Heads;
+        long h = b.HeadCount, d = b.HeadDim;
         for (int l = 0; l < m.Spec.Layers; l++)
         {
             g.Output(b.K(memory, $"decoder.{l}.cross"), $"cross_k{l}", DataType.Float, "batch", h, d, "src_len");
@@ -165,7 +170,7 @@ public static class TransformerOnnx
     public static ModelProto Step(Seq2SeqTransformer m, IReadOnlyDictionary<string, string> metadata)
     {
         var g = new OnnxGraph("nmt_transformer_step"); var b = new Builder(m, g);
-        long h = m.Heads, d = m.Spec.Width / m.Heads;
+        long h = b.HeadCount, d = b.HeadDim;
         var src = g.Input("src", DataType.Int64, "src_len", "batch");
         var token = g.Input("token", DataType.Int64, 1L, "batch");
         var position = g.Input("position", DataType.Int64, 1L);
