@@ -3,7 +3,7 @@ namespace Lab.Pipeline.Domains;
 /// <summary>The domains the pipeline knows.</summary>
 public static class DomainRegistry
 {
-    static Seq<IDomainRunner> all = Seq<IDomainRunner>(new Lm.LmRunner(), new Image.ImageRunner(), new Nmt.NmtRunner(), new Speech.SpeechRunner());
+    static Seq<IDomainRunner> all = Seq<IDomainRunner>(new Lm.LmRunner(), new CharLm.CharLmRunner(), new Image.ImageRunner(), new Nmt.NmtRunner(), new Speech.SpeechRunner());
     static readonly object gate = new();
 
     /// <summary>Every domain, in the order of the help text.</summary>

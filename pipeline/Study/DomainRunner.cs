@@ -9,7 +9,7 @@ namespace Lab.Pipeline.Study;
 /// data's path, and a trial's preamble (its preset, the prepared data checked against the plan's fingerprint, the
 /// device, the model spec from the plan row). A domain fills in how to read its prepared data, and how to
 /// run one trial, plan, name its curves, re-evaluate and benchmark. Its preset record lists its presets and search
-/// settings (<see cref="IPreset{TSelf}"/>); its data carries its fingerprint (<see cref="IFingerprinted"/>).
+/// settings (<see cref="IPreset"/>); its data carries its fingerprint (<see cref="IFingerprinted"/>).
 /// </summary>
 /// <typeparam name="TPreset">The domain's preset record.</typeparam>
 /// <typeparam name="TData">The domain's prepared data.</typeparam>
@@ -17,8 +17,9 @@ namespace Lab.Pipeline.Study;
 /// <param name="name">The domain's name (<c>--domain</c>).</param>
 /// <param name="defaultData">Where its shipped data lies, relative to the repository.</param>
 /// <param name="sizeUnit">What its shard sizes count (tokens, images, …).</param>
-public abstract class DomainRunner<TPreset, TData, TModel>(string name, string defaultData, string sizeUnit) : IDomainRunner
-    where TPreset : IPreset<TPreset> where TData : class, IFingerprinted
+/// <param name="presets">Its presets by name (smoke, default, full), usually the preset record's static <c>Named</c>.</param>
+public abstract class DomainRunner<TPreset, TData, TModel>(string name, string defaultData, string sizeUnit, Func<string, Option<TPreset>> presets) : IDomainRunner
+    where TPreset : IPreset where TData : class, IFingerprinted
 {
     /// <inheritdoc />
     public string Name => name;
@@ -36,11 +37,11 @@ public abstract class DomainRunner<TPreset, TData, TModel>(string name, string d
     PreparedData<TData>? prepared;
 
     /// <inheritdoc />
-    public SearchSettings Search(string preset) => TPreset.Named(preset).Match(p => p.Search, () => new SearchSettings());
+    public SearchSettings Search(string preset) => presets(preset).Match(p => p.Search, () => new SearchSettings());
 
     /// <summary>The preset of a name, or a problem listing the names.</summary>
     protected Either<Problem, TPreset> Preset(string name)
-        => TPreset.Named(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
+        => presets(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
 
     /// <summary>The data of a run: --data, or the shipped default data.</summary>
     protected string DataPathOf(RunOptions o) => Path.GetFullPath(o.Data ?? Path.Combine(Paths.RepoRoot(), DefaultData));

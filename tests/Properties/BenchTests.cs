@@ -12,7 +12,7 @@ public class BenchTests
     /// <summary>A small model of each domain to bench (a new domain adds its own here; the test says so when one is missing).</summary>
     static readonly Dictionary<string, (string Model, string[] Measures)> Small = new()
     {
-        ["lm"] = (Lab.Stages.Domains.Lm.LmPreset.Default.Models[0].Name, ["train_step", "train_mfu", "pipeline_loop", "eval_torch", "eval_ort"]),
+        ["lm"] = (Lab.Stages.Domains.Lm.LmPresets.Default.Models[0].Name, ["train_step", "train_mfu", "pipeline_loop", "eval_torch", "eval_ort"]),
         ["image"] = (Lab.Stages.Domains.Image.ImagePreset.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_torch", "eval_ort"]),
         ["nmt"] = (Lab.Stages.Domains.Nmt.NmtPreset.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_torch", "eval_ort", "greedy_ort"]),
         ["speech"] = (Lab.Stages.Domains.Speech.SpeechPreset.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_ort"]),

@@ -5,6 +5,7 @@ using Lab.Pipeline.Study;
 using Lab.Stages.Core;
 using Lab.Stages.Domains.Image;
 using Lab.Stages.Domains.Lm;
+using Lab.Stages.Language;
 using Lab.Stages.Domains.Nmt;
 using Lab.Stages.Domains.Speech;
 
@@ -27,7 +28,7 @@ public class CultureTests
     /// <summary>Every name and hyper string of every preset of every domain, and a trial id with a fractional learning rate.</summary>
     static List<string> Names() =>
     [
-        .. Presets.SelectMany(p => LmPreset.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
+        .. Presets.SelectMany(p => LmPresets.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
         .. Presets.SelectMany(p => NmtPreset.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
         .. Presets.SelectMany(p => ImagePreset.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
         .. Presets.SelectMany(p => SpeechPreset.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),

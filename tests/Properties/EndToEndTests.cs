@@ -2,6 +2,7 @@ using Lab.Pipeline;
 using Lab.Pipeline.Io;
 using Lab.Pipeline.Results;
 using Lab.Stages.Domains.Lm;
+using Lab.Stages.Language;
 using Lab.Stages.Evaluate;
 
 namespace Lab.Tests;
@@ -19,7 +20,7 @@ public class EndToEndTests(SmokeRunFixture smoke)
         Assert.Equal(0, smoke.ExitCode);
         var outDir = smoke.Out;
         var trials = Rows<TrialRow>(Path.Combine(outDir, "trials.parquet"));
-        var preset = LmPreset.Smoke;
+        var preset = LmPresets.Smoke;
         var plan = Rows<Lab.Pipeline.Study.PlanRow>(Path.Combine(outDir, "plan.parquet"));
         Assert.Equal(plan.Count, trials.Count);
         Assert.All(trials, t => Assert.Equal("ok", t.Status));
@@ -37,7 +38,7 @@ public class EndToEndTests(SmokeRunFixture smoke)
         var bytes = await File.ReadAllBytesAsync(Path.Combine(outDir, best.OnnxPath));
         Assert.Equal(best.OnnxSha256, Lab.Stages.Core.Hashing.Sha256(bytes));
         var docs = TextCorpus.Load(smoke.Data).Match(d => d.ToList(), e => throw new Xunit.Sdk.XunitException(e.ToString()));
-        var prepared = LmData.Prepare(docs, preset, SmokeRunFixture.Seed).Match(d => d, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        var prepared = LmData.Prepare(docs, preset, SmokeRunFixture.Seed, Tokenizer.Units).Match(d => d, e => throw new Xunit.Sdk.XunitException(e.ToString()));
         using var session = OrtSessions.Open(bytes, 1);
         Assert.Equal(prepared.Fingerprint, session.ModelMetadata.CustomMetadataMap["data_fingerprint"]);
         Assert.Equal(prepared.Vocab.Hash, session.ModelMetadata.CustomMetadataMap["vocab_sha256"]);

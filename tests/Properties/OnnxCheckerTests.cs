@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Google.Protobuf;
 using Lab.Stages.Domains.Image;
 using Lab.Stages.Domains.Lm;
+using Lab.Stages.Language;
 using Lab.Stages.Domains.Nmt;
 using Lab.Stages.Domains.Speech;
 using static TorchSharp.torch;
@@ -23,7 +24,7 @@ public class OnnxCheckerTests
             manual_seed(i);
             using var m = new LstmLm(s, 50 + i);
             var meta = new Dictionary<string, string> { ["domain"] = "lm", ["trial_id"] = $"t{i}", ["vocab"] = "<unk>\n<eos>\nthe" };
-            File.WriteAllBytes(Path.Combine(dir, $"m{i}.onnx"), LmOnnx.Export(m, meta).ToByteArray());
+            File.WriteAllBytes(Path.Combine(dir, $"m{i}.onnx"), m.ToOnnx(meta).ToByteArray());
         }
         foreach (var (s, i) in new[] { new ImageModelSpec("resnet", 4, 2), new ImageModelSpec("cnn", 3, 1) }.Select((s, i) => (s, i)))
         {

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Xunit;
 using Lab.Stages.Domains.Lm;
+using Lab.Stages.Language;
 using Lab.Stages.Evaluate;
 using Google.Protobuf;
 using static TorchSharp.torch;
@@ -25,7 +26,7 @@ public class OnnxParityProperties
         var x = Enumerable.Range(0, t * b).Select(_ => (long)rng.Next(v)).ToArray();
         float[] expected;
         using (no_grad()) using (var logits = model.call(tensor(x, [t, b]))) expected = logits.data<float>().ToArray();
-        var bytes = LmOnnx.Export(model, new Dictionary<string, string> { ["domain"] = "lm" }).ToByteArray();
+        var bytes = model.ToOnnx(new Dictionary<string, string> { ["domain"] = "lm" }).ToByteArray();
         using var session = OrtSessions.Open(bytes, 1);
         var actual = LmOrtEval.Logits(session, x, t, b);
         if (actual.Length != expected.Length) return false;

@@ -1,4 +1,5 @@
 using Lab.Stages.Domains.Lm;
+using Lab.Stages.Language;
 using Lab.Stages.Train;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -4,6 +4,7 @@ using Lab.Pipeline.Io;
 using Lab.Pipeline.Reeval;
 using Lab.Pipeline.Results;
 using Lab.Stages.Domains.Lm;
+using Lab.Stages.Language;
 using Lab.Stages.Export.Onnx;
 
 namespace Lab.Tests;
@@ -89,7 +90,7 @@ public class ReevalTests(SmokeRunFixture smoke)
         var dir = Temp(); Directory.CreateDirectory(dir);
         using var lm = new LstmLm(new LmModelSpec(4, 4, 1, 0), 10);
         var path = Path.Combine(dir, "bare.onnx");
-        File.WriteAllBytes(path, LmOnnx.Export(lm, new Dictionary<string, string>()).ToByteArray());
+        File.WriteAllBytes(path, lm.ToOnnx(new Dictionary<string, string>()).ToByteArray());
         var (code, err) = await Reeval("--models", path, "--out", dir);
         Assert.Equal(2, code);
         Assert.Contains("bare.onnx", err);

@@ -13,7 +13,7 @@ namespace Lab.Pipeline.Domains.Image;
 /// measures top-1, top-5 and cross-entropy with ONNX Runtime. Curves: each metric for the best model of any family,
 /// and for each family alone (so their exponents can be compared).
 /// </summary>
-public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageModelSpec>("image", "data/image", "images")
+public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageModelSpec>("image", "data/image", "images", ImagePreset.Named)
 {
     static readonly (string Metric, string Test)[] Metrics =
         [("val_top1_error", "test_top1_error"), ("val_top5_error", "test_top5_error"), ("val_cross_entropy", "test_cross_entropy")];

@@ -13,7 +13,7 @@ namespace Lab.Pipeline.Domains.Nmt;
 /// scoring, encoder and decoder-step graphs, measures per-token cross-entropy (the curve) with ONNX Runtime, and corpus
 /// BLEU of greedy translations decoded through ONNX Runtime.
 /// </summary>
-public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec>("nmt", "data/nmt/kjv-rv1909.tsv.gz", "target tokens")
+public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec>("nmt", "data/nmt/kjv-rv1909.tsv.gz", "target tokens", NmtPreset.Named)
 {
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)

@@ -13,7 +13,7 @@ namespace Lab.Pipeline.Domains.Speech;
 /// audio); a trial trains one CTC recogniser (Deep-Speech-2-like or convolution-only), exports it to ONNX and measures
 /// CTC loss per character, character and word error rate of greedy decoding with ONNX Runtime.
 /// </summary>
-public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, SpeechModelSpec>("speech", CorpusGenerator.Root, "frames")
+public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, SpeechModelSpec>("speech", CorpusGenerator.Root, "frames", SpeechPreset.Named)
 {
     static readonly (string Metric, string Test)[] Metrics = [("val_cer", "test_cer"), ("val_wer", "test_wer"), ("val_ctc_loss", "test_ctc_loss")];
 

@@ -12,10 +12,19 @@ public sealed class OnnxGraph
     /// <summary>The opset every exported model targets.</summary>
     public const long Opset = 17;
     readonly GraphProto graph;
+    readonly string prefix;
     int counter;
 
-    /// <summary>Starts an empty graph with a name.</summary>
-    public OnnxGraph(string name) => graph = new GraphProto { Name = name };
+    /// <summary>Starts an empty graph with a name; a subgraph (a Scan or Loop body) gives its node names a prefix, since
+    /// a body may not reuse a name of the graph around it.</summary>
+    public OnnxGraph(string name, string prefix = "")
+    {
+        graph = new GraphProto { Name = name };
+        this.prefix = prefix;
+    }
+
+    /// <summary>The graph as built so far: the body of a Scan or Loop node (<see cref="Attr(string, GraphProto)"/>).</summary>
+    public GraphProto Body => graph;
 
     /// <summary>Adds a float initialiser copied from a tensor (moved to CPU, contiguous, float32).</summary>
     public string Weight(string name, Tensor t)
@@ -66,7 +75,7 @@ public sealed class OnnxGraph
     /// <summary>Adds a node and returns the names of all its outputs.</summary>
     public string[] NodeOutputs(string op, string[] inputs, int outputs, params AttributeProto[] attributes)
     {
-        var id = $"{op.ToLowerInvariant()}_{counter++}";
+        var id = $"{prefix}{op.ToLowerInvariant()}_{counter++}";
         var node = new NodeProto { OpType = op, Name = id };
         node.Input.AddRange(inputs);
         var outs = Enumerable.Range(0, outputs).Select(k => $"{id}_out{k}").ToArray();
@@ -79,7 +88,7 @@ public sealed class OnnxGraph
     /// <summary>Renames a value to a graph output name by an Identity node.</summary>
     public void Output(string value, string name, TensorProto.Types.DataType type, params object[] dims)
     {
-        var node = new NodeProto { OpType = "Identity", Name = $"identity_{counter++}" };
+        var node = new NodeProto { OpType = "Identity", Name = $"{prefix}identity_{counter++}" };
         node.Input.Add(value); node.Output.Add(name);
         graph.Node.Add(node);
         graph.Output.Add(ValueInfo(name, type, dims));
@@ -111,6 +120,8 @@ public sealed class OnnxGraph
     public static AttributeProto Attr(string name, float value) => new() { Name = name, F = value, Type = AttributeProto.Types.AttributeType.Float };
     /// <summary>String attribute.</summary>
     public static AttributeProto Attr(string name, string value) => new() { Name = name, S = ByteString.CopyFromUtf8(value), Type = AttributeProto.Types.AttributeType.String };
+    /// <summary>Graph attribute (the body of Scan, Loop, If).</summary>
+    public static AttributeProto Attr(string name, GraphProto body) => new() { Name = name, G = body, Type = AttributeProto.Types.AttributeType.Graph };
     /// <summary>Integer-list attribute.</summary>
     public static AttributeProto Attr(string name, long[] values)
     {

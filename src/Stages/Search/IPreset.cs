@@ -1,13 +1,9 @@
-using LanguageExt;
 namespace Lab.Stages.Search;
 
-/// <summary>What the study needs of a domain's preset record: its presets by name and how it is searched.</summary>
-/// <typeparam name="TSelf">The preset record itself.</typeparam>
-public interface IPreset<TSelf> where TSelf : IPreset<TSelf>
+/// <summary>What the study needs of a domain's preset record: how its space is searched. A domain's runner names its
+/// presets (a lookup by name, usually the record's static <c>Named</c>); two domains may share one preset record.</summary>
+public interface IPreset
 {
     /// <summary>How the study searches this preset's space.</summary>
     SearchSettings Search { get; }
-
-    /// <summary>The preset of a name, if there is one.</summary>
-    static abstract Option<TSelf> Named(string name);
 }

@@ -18,7 +18,7 @@ namespace Lab.Tests.TestDomain;
 
 /// <summary>The recipe's presets: plain named values.</summary>
 public sealed record BlobsPreset(string Name, int Train, int Val, int Test, int Dim, int Classes, ShardLadder Shards,
-    Seq<BlobsModel> Models, Seq<double> LearningRates, int BatchSize, int MaxEpochs, int Patience, SearchSettings Search) : IPreset<BlobsPreset>
+    Seq<BlobsModel> Models, Seq<double> LearningRates, int BatchSize, int MaxEpochs, int Patience, SearchSettings Search) : IPreset
 {
     /// <summary>The training hyper-parameters outside model and learning rate (part of the trial id).</summary>
     public string Hyper => $"n{Train}-{Val}-{Test}-d{Dim}-k{Classes}-b{BatchSize}-ep{MaxEpochs}-p{Patience}";
@@ -37,7 +37,7 @@ public sealed record BlobsPreset(string Name, int Train, int Val, int Test, int 
 /// is the domain's: data, model, training, export, evaluation, re-evaluation, benchmark cases. Planning, the search,
 /// trials, resume, gather, fitting, reeval and bench loops are the study's.
 /// </summary>
-public sealed class BlobsRunner() : DomainRunner<BlobsPreset, BlobsData, BlobsModel>("blobs", "generated", "points")
+public sealed class BlobsRunner() : DomainRunner<BlobsPreset, BlobsData, BlobsModel>("blobs", "generated", "points", BlobsPreset.Named)
 {
     /// <inheritdoc />
     protected override Either<Problem, BlobsData> ReadPrepared(string path) => BlobsData.Read(path);

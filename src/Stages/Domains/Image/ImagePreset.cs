@@ -11,7 +11,7 @@ namespace Lab.Stages.Domains.Image;
 /// </summary>
 public sealed record ImagePreset(
     string Name, int ValPerClass, ShardLadder Shards, Seq<ImageModelSpec> Models, Seq<double> LearningRates,
-    int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinImagesPerEpoch, double ClipNorm, SearchSettings Search) : IPreset<ImagePreset>
+    int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinImagesPerEpoch, double ClipNorm, SearchSettings Search) : IPreset
 {
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
     public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"val{ValPerClass}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinImagesPerEpoch}-clip{ClipNorm}-aug-none-plateau0.5");

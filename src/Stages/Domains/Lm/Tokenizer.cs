@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Lab.Stages.Language;
 
 namespace Lab.Stages.Domains.Lm;
 
@@ -10,6 +11,9 @@ public static partial class Tokenizer
 {
     /// <summary>Changes whenever the rules change, so models record which rules made their inputs.</summary>
     public const string Version = "words-punct-lower-v1";
+
+    /// <summary>The word domain's units: these rules, every word kept up to the vocabulary size.</summary>
+    public static readonly TextUnits Units = new(Version, Examples, Name: "word");
 
     [GeneratedRegex(@"\p{L}+(?:['’]\p{L}+)*|\p{N}+|[^\s\p{L}\p{N}]", RegexOptions.CultureInvariant)]
     private static partial Regex TokenPattern();

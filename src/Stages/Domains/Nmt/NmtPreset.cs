@@ -9,7 +9,7 @@ namespace Lab.Stages.Domains.Nmt;
 public sealed record NmtPreset(
     string Name, int Merges, int MaxLen, int ValPairs, int TestPairs, ShardLadder Shards,
     Seq<NmtModelSpec> Models, Seq<double> LearningRates, int BatchSize, int EvalBatch, int MaxEpochs, int Patience,
-    long MinTokensPerEpoch, double ClipNorm, int BleuPairs, SearchSettings Search) : IPreset<NmtPreset>
+    long MinTokensPerEpoch, double ClipNorm, int BleuPairs, SearchSettings Search) : IPreset
 {
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
     public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"bpe{Merges}-len{MaxLen}-val{ValPairs}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinTokensPerEpoch}-clip{ClipNorm}-plateau0.5");

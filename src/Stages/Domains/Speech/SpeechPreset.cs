@@ -10,7 +10,7 @@ namespace Lab.Stages.Domains.Speech;
 /// </summary>
 public sealed record SpeechPreset(
     string Name, CorpusSpec Corpus, double ValShare, ShardLadder Shards, Seq<SpeechModelSpec> Models, Seq<double> LearningRates,
-    int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinFramesPerEpoch, double ClipNorm, SearchSettings Search) : IPreset<SpeechPreset>
+    int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinFramesPerEpoch, double ClipNorm, SearchSettings Search) : IPreset
 {
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
     public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinFramesPerEpoch}-clip{ClipNorm}-plateau0.5-{SpeechData.Version}");

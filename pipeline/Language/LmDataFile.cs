@@ -1,6 +1,6 @@
-using Lab.Stages.Domains.Lm;
+using Lab.Stages.Language;
 
-namespace Lab.Pipeline.Domains.Lm;
+namespace Lab.Pipeline.Language;
 
 /// <summary>Prepared language-model data (vocabulary, validation, test and training ids) in the shared
 /// <see cref="PreparedFile"/> format, so the trials of a planned study never tokenise again.</summary>

@@ -2,7 +2,7 @@ using Lab.Stages.Evaluate;
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Lab.Stages.Domains.Lm;
+namespace Lab.Stages.Language;
 
 /// <summary>The metric that counts: per-token cross-entropy computed from the ONNX model's logits by ONNX Runtime.</summary>
 public static class LmOrtEval

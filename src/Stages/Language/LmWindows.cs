@@ -1,4 +1,4 @@
-namespace Lab.Stages.Domains.Lm;
+namespace Lab.Stages.Language;
 
 /// <summary>
 /// Cuts token streams into fixed-length windows (input t, target t+1) laid out time-major, [T, B], as the LSTM and the

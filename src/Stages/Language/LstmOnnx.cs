@@ -2,14 +2,14 @@ using Lab.Stages.Export.Onnx;
 using static Lab.Stages.Export.OnnxGraph;
 using DataType = Lab.Stages.Export.Onnx.TensorProto.Types.DataType;
 
-namespace Lab.Stages.Domains.Lm;
+namespace Lab.Stages.Language;
 
 /// <summary>
 /// Writes an <see cref="LstmLm"/> as ONNX (opset 17): Gather for the embedding, one ONNX LSTM per layer (gates
 /// reordered from PyTorch's i,f,g,o to ONNX's i,o,f,c; the two biases concatenated), MatMul + Add for the output layer.
 /// Input "tokens" int64 [seq, batch]; output "logits" float [seq, batch, vocab].
 /// </summary>
-public static class LmOnnx
+public static class LstmOnnx
 {
     /// <summary>The model file with the given metadata_props.</summary>
     public static ModelProto Export(LstmLm model, IReadOnlyDictionary<string, string> metadata)

@@ -1,8 +1,9 @@
-namespace Lab.Stages.Domains.Lm;
+namespace Lab.Stages.Language;
 
 /// <summary>
-/// A fixed word vocabulary: id 0 is &lt;unk&gt;, id 1 is &lt;eos&gt; (end of example), then the most frequent words of
-/// the full training split (ties in ordinal order). Fixed once, so losses are comparable across shard sizes.
+/// A fixed vocabulary of units (words or characters): id 0 is &lt;unk&gt;, id 1 is &lt;eos&gt; (end of example), then
+/// the most frequent units of the full training split (ties in ordinal order). Fixed once, so losses are comparable
+/// across shard sizes.
 /// </summary>
 public sealed record Vocabulary(IReadOnlyList<string> Words)
 {
@@ -22,13 +23,14 @@ public sealed record Vocabulary(IReadOnlyList<string> Words)
     /// <summary>Id of a token, &lt;unk&gt; when absent.</summary>
     public int Id(string token) => index.TryGetValue(token, out var id) ? id : Unk;
 
-    /// <summary>Top-(size−2) words of the examples plus the two special ids.</summary>
-    public static Vocabulary Build(IEnumerable<string[]> examples, int size)
+    /// <summary>Top-(size−2) units of the examples that occur at least <paramref name="minCount"/> times, plus the two
+    /// special ids (a rarer unit reads as &lt;unk&gt;).</summary>
+    public static Vocabulary Build(IEnumerable<string[]> examples, int size, int minCount = 1)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var ex in examples)
             foreach (var t in ex) counts[t] = counts.GetValueOrDefault(t) + 1;
-        var words = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+        var words = counts.Where(kv => kv.Value >= minCount).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
             .Take(Math.Max(0, size - 2)).Select(kv => kv.Key);
         return new Vocabulary(new[] { "<unk>", "<eos>" }.Concat(words).ToArray());
     }

@@ -1,14 +1,14 @@
-namespace Lab.Stages.Domains.Lm;
+namespace Lab.Stages.Language;
 
-/// <summary>Trains one LSTM language model on one shard: batching, loss and TorchSharp validation for the shared loop.</summary>
+/// <summary>Trains one language model (any family) on one shard: batching, loss and TorchSharp validation for the shared loop.</summary>
 public static class LmTraining
 {
     /// <summary>A trained model (best validation weights) and what training did.</summary>
-    public static (LstmLm Model, TrainOutcome Outcome) Run(
+    public static (LanguageModel Model, TrainOutcome Outcome) Run(
         LmData data, Shard shard, LmModelSpec spec, LmPreset p, TrainSettings s, Device device, Action<int, double>? onEpoch = null)
     {
         manual_seed(s.Seed);
-        var model = new LstmLm(spec, data.Vocab.Size);
+        var model = spec.Create(data.Vocab.Size);
         model.to(device);
         var stream = data.ShardStream(shard.Examples);
         int reps = (int)Math.Max(1, (p.MinTokensPerEpoch + stream.Length - 1) / stream.Length);
@@ -34,7 +34,7 @@ public static class LmTraining
         nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), targets.reshape(-1));
 
     /// <summary>TorchSharp's own evaluation: mean cross-entropy (nats) over the stream's non-overlapping windows.</summary>
-    public static (double Nats, long Tokens) CrossEntropy(LstmLm model, int[] stream, int t, int batch, Device device)
+    public static (double Nats, long Tokens) CrossEntropy(LanguageModel model, int[] stream, int t, int batch, Device device)
     {
         model.eval();
         using var _ = no_grad();

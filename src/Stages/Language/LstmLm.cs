@@ -1,24 +1,20 @@
+using Lab.Stages.Export.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch.nn;
 
-namespace Lab.Stages.Domains.Lm;
+namespace Lab.Stages.Language;
 
-/// <summary>Embedding → LSTM → linear word language model. Input token ids [T, B]; output logits [T, B, V].</summary>
-public sealed class LstmLm : Module<Tensor, Tensor>
+/// <summary>Embedding → LSTM → linear language model. Input token ids [T, B]; output logits [T, B, V].</summary>
+public sealed class LstmLm : LanguageModel
 {
-    /// <summary>The model spec it was built from.</summary>
-    public LmModelSpec Spec { get; }
-    /// <summary>Vocabulary size.</summary>
-    public int VocabSize { get; }
     internal readonly Embedding embed;
     internal readonly LSTM lstm;
     internal readonly Linear head;
     readonly Dropout drop;
 
     /// <summary>A freshly initialised model (draws from torch's global generator: seed it first).</summary>
-    public LstmLm(LmModelSpec spec, int vocabSize) : base("LstmLm")
+    public LstmLm(LmModelSpec spec, int vocabSize) : base("LstmLm", spec, vocabSize)
     {
-        Spec = spec; VocabSize = vocabSize;
         embed = Embedding(vocabSize, spec.Embed);
         lstm = LSTM(spec.Embed, spec.Hidden, spec.Layers, dropout: spec.Layers > 1 ? spec.Dropout : 0.0);
         drop = Dropout(spec.Dropout);
@@ -34,4 +30,7 @@ public sealed class LstmLm : Module<Tensor, Tensor>
         h.Dispose(); c.Dispose();
         using (y) using (var d = drop.call(y)) return head.call(d);
     }
+
+    /// <inheritdoc />
+    public override ModelProto ToOnnx(IReadOnlyDictionary<string, string> metadata) => LstmOnnx.Export(this, metadata);
 }

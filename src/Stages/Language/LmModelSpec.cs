@@ -1,0 +1,40 @@
+namespace Lab.Stages.Language;
+
+/// <summary>
+/// One point of a language model's size ladder: the family ("lstm", or "rhn" — a recurrent highway network), embedding
+/// width, recurrent width, depth (stacked LSTM layers; for an RHN the recurrence depth: highway layers per time step) and
+/// dropout while training.
+/// </summary>
+public sealed record LmModelSpec(int Embed, int Hidden, int Layers, double Dropout, string Arch = "lstm")
+{
+    /// <summary>Canonical name, part of the trial id (an LSTM's name is the one it had before there were families).</summary>
+    public string Name => Arch == "lstm"
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"lstm-e{Embed}-h{Hidden}-l{Layers}-d{Dropout:0.###}")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Arch}-e{Embed}-h{Hidden}-r{Layers}-d{Dropout:0.###}");
+
+    /// <summary>Parameter count for a vocabulary of size v (embedding, recurrence, output layer).</summary>
+    public long Parameters(int v) => (long)v * Embed + RecurrentWeights + 8L * Hidden * (Arch == "lstm" ? Layers : 0)
+                                     + 2L * Hidden * (Arch == "lstm" ? 0 : Layers) + (long)Hidden * v + v;
+
+    /// <summary>Weights of the recurrence (no biases): what each token multiplies besides the output layer.</summary>
+    public long RecurrentWeights
+    {
+        get
+        {
+            long w = 0;
+            if (Arch == "lstm")
+                for (int l = 0; l < Layers; l++) w += 4L * Hidden * ((l == 0 ? Embed : Hidden) + Hidden);
+            else
+                w = 2L * Hidden * Embed + Layers * 2L * Hidden * Hidden;
+            return w;
+        }
+    }
+
+    /// <summary>A model of this spec over a vocabulary (draws from torch's global generator: seed it first).</summary>
+    public LanguageModel Create(int vocabSize) => Arch switch
+    {
+        "lstm" => new LstmLm(this, vocabSize),
+        "rhn" => new RhnLm(this, vocabSize),
+        _ => throw new ArgumentException($"unknown language-model family '{Arch}' (lstm, rhn)")
+    };
+}
