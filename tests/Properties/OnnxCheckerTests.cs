@@ -18,11 +18,12 @@ public class OnnxCheckerTests
         TorchSetup.Once();
         var dir = Path.Combine(Path.GetTempPath(), $"lab-onnx-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
-        var specs = new[] { new LmModelSpec(8, 8, 1, 0), new LmModelSpec(16, 12, 2, 0.1), new LmModelSpec(5, 32, 3, 0) };
+        var specs = new[] { new LmModelSpec(8, 8, 1, 0), new LmModelSpec(16, 12, 2, 0.1), new LmModelSpec(5, 32, 3, 0),
+            new LmModelSpec(6, 10, 1, 0, "rhn"), new LmModelSpec(8, 12, 3, 0.1, "rhn") };
         foreach (var (s, i) in specs.Select((s, i) => (s, i)))
         {
             manual_seed(i);
-            using var m = new LstmLm(s, 50 + i);
+            using var m = s.Create(50 + i);
             var meta = new Dictionary<string, string> { ["domain"] = "lm", ["trial_id"] = $"t{i}", ["vocab"] = "<unk>\n<eos>\nthe" };
             File.WriteAllBytes(Path.Combine(dir, $"m{i}.onnx"), m.ToOnnx(meta).ToByteArray());
         }
@@ -70,7 +71,7 @@ public class OnnxCheckerTests
         var stdout = p.StandardOutput.ReadToEnd(); var stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();
         Assert.True(p.ExitCode == 0, $"onnx.checker failed: {stderr}");
-        Assert.Contains($"checked {specs.Length + 2 + translationGraphs + 2}", stdout);   // lm, image, translation (both architectures), speech
+        Assert.Contains($"checked {specs.Length + 2 + translationGraphs + 2}", stdout);   // language models (LSTM, RHN), image, translation (both architectures), speech
         Directory.Delete(dir, true);
     }
 }
