@@ -44,22 +44,21 @@ public sealed class RhnLm : LanguageModel
     /// <inheritdoc />
     public override Tensor forward(Tensor tokens)
     {
+        // few native calls per step (the loop, not the arithmetic, bounds small models): the input projection with the
+        // first layer's bias for all steps at once, then per layer one addmm, the two halves, tanh, sigmoid and lerp
         using var scope = NewDisposeScope();
         long steps = tokens.shape[0], batch = tokens.shape[1];
-        int h = Spec.Hidden;
-        var xw = input.call(drop.call(embed.call(tokens)));
-        var s = zeros([batch, h], device: tokens.device);
+        var projected = input.call(drop.call(embed.call(tokens))).add(layers[0].bias!);
+        var recurrent = layers.Select(l => l.weight!.t()).ToArray();
+        var s = zeros([batch, Spec.Hidden], device: tokens.device);
         var outputs = new Tensor[steps];
         for (long t = 0; t < steps; t++)
         {
-            for (int l = 0; l < layers.Count; l++)
+            for (int l = 0; l < recurrent.Length; l++)
             {
-                var z = layers[l].call(s);
-                if (l == 0) z = z.add(xw[t]);
-                var parts = z.chunk(2, 1);
-                var candidate = parts[0].tanh();
-                var gate = parts[1].sigmoid();
-                s = s.add(gate.mul(candidate.sub(s)));
+                var z = (l == 0 ? projected[t] : layers[l].bias!).addmm(s, recurrent[l]);
+                var halves = z.chunk(2, 1);
+                s = s.lerp(halves[0].tanh(), halves[1].sigmoid());   // s + g·(h − s)
             }
             outputs[t] = s;
         }
