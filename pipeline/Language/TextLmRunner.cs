@@ -14,9 +14,9 @@ namespace Lab.Pipeline.Language;
 /// <param name="units">How documents become units (<see cref="TextUnits"/>).</param>
 /// <param name="metric">The curves' metric (cross-entropy per word, bits per character).</param>
 /// <param name="defaultArch">The family `--arch default` means.</param>
-public abstract class TextLmRunner(string name, string defaultData, string sizeUnit, Func<string, Option<LmPreset>> presets,
+public abstract class TextLmRunner(string name, string defaultData, Func<string, Option<LmPreset>> presets,
     TextUnits units, LmMetric metric, string defaultArch)
-    : DomainRunner<LmPreset, LmData, LmModelSpec>(name, defaultData, sizeUnit, presets)
+    : DomainRunner<LmPreset, LmData, LmModelSpec>(name, defaultData, units.Counted, presets)
 {
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)

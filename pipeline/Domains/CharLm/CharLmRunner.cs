@@ -9,7 +9,7 @@ namespace Lab.Pipeline.Domains.CharLm;
 /// units, bits per character as the curve (cross-entropy in nats beside it), recurrent highway networks by default
 /// (`--arch lstm|all`).
 /// </summary>
-public sealed class CharLmRunner() : TextLmRunner("charlm", "data/lm/gutenberg.txt.gz", "characters", CharLmPresets.Named, Characters.Units, BitsPerChar, "rhn")
+public sealed class CharLmRunner() : TextLmRunner("charlm", "data/lm/gutenberg.txt.gz", CharLmPresets.Named, Characters.Units, BitsPerChar, "rhn")
 {
     /// <summary>Bits per character: the cross-entropy in nats divided by ln 2.</summary>
     public static readonly LmMetric BitsPerChar = new("val_bits_per_char", "test_bits_per_char", 1 / Math.Log(2));

@@ -8,7 +8,7 @@ namespace Lab.Pipeline.Domains.Lm;
 /// Word-level language modelling (<see cref="TextLmRunner"/>): words and punctuation as units, per-word cross-entropy in
 /// nats as the curve, LSTM by default (`--arch rhn|all` adds recurrent highway networks).
 /// </summary>
-public sealed class LmRunner() : TextLmRunner("lm", "data/lm/gutenberg.txt.gz", "tokens", LmPresets.Named, Tokenizer.Units, LmMetric.CrossEntropy, "lstm")
+public sealed class LmRunner() : TextLmRunner("lm", "data/lm/gutenberg.txt.gz", LmPresets.Named, Tokenizer.Units, LmMetric.CrossEntropy, "lstm")
 {
     /// <inheritdoc />
     protected override IEnumerable<(LmModelSpec Spec, int Vocab)> BenchModels =>

@@ -24,7 +24,7 @@ public sealed record LmData(Vocabulary Vocab, int[] Val, int[] Test, IReadOnlyLi
         long total = examples.Sum(e => (long)e.Length + 1);
         long needed = p.ValTokens + p.TestTokens + p.Shards.MinimumData;
         if (total < needed)
-            return new Problem($"the corpus has {total:N0} units (with one <eos> per example) but preset '{p.Name}' needs at least {needed:N0} (validation {p.ValTokens:N0} + test {p.TestTokens:N0} + " +
+            return new Problem($"the corpus has {total:N0} {units.Counted} (with one <eos> per example) but preset '{p.Name}' needs at least {needed:N0} (validation {p.ValTokens:N0} + test {p.TestTokens:N0} + " +
                                $"{p.Shards.MinimumData:N0} of training for its minimum of {p.Shards.MinShards} halving shards from {p.Shards.Smallest:N0})",
                 "give more text with --data or choose a smaller preset");
         var splits = Splits.Cut(examples.Select(e => e.Length + 1).ToArray(), p.ValTokens, p.TestTokens, seed);

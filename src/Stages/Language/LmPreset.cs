@@ -16,4 +16,12 @@ public sealed record LmPreset(
 {
     /// <summary>Canonical string of the training hyper-parameters that are not in the model or learning rate.</summary>
     public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v{VocabSize}-t{SeqLen}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinTokensPerEpoch}-clip{ClipNorm}-plateau0.5");
+
+    /// <summary>A family's size ladder: one spec per width (embedding = state width), the same depth and dropout.</summary>
+    public static Seq<LmModelSpec> Ladder(string arch, int depth, double dropout, params int[] widths)
+        => new(widths.Select(w => new LmModelSpec(w, w, depth, dropout, arch)));
+
+    /// <summary>The preset of a name among a domain's presets (case-insensitive), if there is one.</summary>
+    public static Option<LmPreset> Find(string name, params LmPreset[] presets)
+        => presets.Where(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).HeadOrNone();
 }

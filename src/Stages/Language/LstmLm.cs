@@ -1,4 +1,3 @@
-using Lab.Stages.Export.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch.nn;
 
@@ -32,5 +31,11 @@ public sealed class LstmLm : LanguageModel
     }
 
     /// <inheritdoc />
-    public override ModelProto ToOnnx(IReadOnlyDictionary<string, string> metadata) => LstmOnnx.Export(this, metadata);
+    protected override Embedding Embedding => embed;
+    /// <inheritdoc />
+    protected override Linear Head => head;
+    /// <inheritdoc />
+    protected override string Description => "LSTM language model";
+    /// <inheritdoc />
+    protected override string ExportRecurrence(OnnxGraph g, string embedded, string tokens) => LstmOnnx.Recurrence(g, this, embedded);
 }

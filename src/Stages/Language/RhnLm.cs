@@ -1,4 +1,3 @@
-using Lab.Stages.Export.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch.nn;
 
@@ -66,5 +65,11 @@ public sealed class RhnLm : LanguageModel
     }
 
     /// <inheritdoc />
-    public override ModelProto ToOnnx(IReadOnlyDictionary<string, string> metadata) => RhnOnnx.Export(this, metadata);
+    protected override Embedding Embedding => embed;
+    /// <inheritdoc />
+    protected override Linear Head => head;
+    /// <inheritdoc />
+    protected override string Description => "Recurrent highway network language model";
+    /// <inheritdoc />
+    protected override string ExportRecurrence(OnnxGraph g, string embedded, string tokens) => RhnOnnx.Recurrence(g, this, embedded, tokens);
 }

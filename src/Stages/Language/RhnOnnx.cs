@@ -5,31 +5,22 @@ using DataType = Lab.Stages.Export.Onnx.TensorProto.Types.DataType;
 namespace Lab.Stages.Language;
 
 /// <summary>
-/// Writes an <see cref="RhnLm"/> as ONNX (opset 17). ONNX has no highway operator, so the time recurrence is a Scan over
+/// An <see cref="RhnLm"/>'s recurrence in ONNX. ONNX has no highway operator, so the time recurrence is a Scan over
 /// the input projections W·x_t [T, B, 2H] (computed for all steps at once) whose body holds the recurrence depth's
 /// highway layers (MatMul + Add, Split into candidate and gate, Tanh, Sigmoid, s + g·(h − s)) and returns the new state
 /// both as the carried state and as the step's output. The state starts at zeros of [batch, H] (ConstantOfShape).
-/// Input "tokens" int64 [seq, batch]; output "logits" float [seq, batch, vocab].
 /// </summary>
 public static class RhnOnnx
 {
-    /// <summary>The model file with the given metadata_props.</summary>
-    public static ModelProto Export(RhnLm model, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>Adds the Scan to the graph; returns the states [seq, batch, H].</summary>
+    public static string Recurrence(OnnxGraph g, RhnLm model, string x, string tokens)
     {
-        int h = model.Spec.Hidden;
-        var g = new OnnxGraph("rhn_lm");
-        var tokens = g.Input("tokens", DataType.Int64, "seq", "batch");
-        var x = g.Node("Gather", [g.Weight("embed.weight", model.embed.weight!), tokens], 1, Attr("axis", 0L));
         using var wt = model.input.weight!.t();
         var projected = g.Node("MatMul", [x, g.Weight("input.weight_t", wt)]);
         var batch = g.Node("Shape", [tokens], 1, Attr("start", 1L), Attr("end", 2L));
-        var stateShape = g.Node("Concat", [batch, g.Int64s("state_width", h)], 1, Attr("axis", 0L));
+        var stateShape = g.Node("Concat", [batch, g.Int64s("state_width", model.Spec.Hidden)], 1, Attr("axis", 0L));
         var zero = g.Node("ConstantOfShape", [stateShape]);
-        var outputs = g.NodeOutputs("Scan", [zero, projected], 2, Attr("body", Step(model)), Attr("num_scan_inputs", 1L));
-        using var headT = model.head.weight!.t();
-        var logits = g.Node("Add", [g.Node("MatMul", [outputs[1], g.Weight("head.weight_t", headT)]), g.Weight("head.bias", model.head.bias!)]);
-        g.Output(logits, "logits", DataType.Float, "seq", "batch", (long)model.VocabSize);
-        return g.ToModel(metadata, $"Recurrent highway network language model {model.Spec.Name}, vocabulary {model.VocabSize}");
+        return g.NodeOutputs("Scan", [zero, projected], 2, Attr("body", Step(model)), Attr("num_scan_inputs", 1L))[1];
     }
 
     /// <summary>The Scan body: (state [batch, H], projected input [batch, 2H]) → (new state, step output).</summary>

@@ -8,5 +8,6 @@ namespace Lab.Stages.Language;
 /// <param name="Version">Changes whenever the rules change.</param>
 /// <param name="Examples">A document's examples, each an array of units, at most the given count long.</param>
 /// <param name="MinCount">Occurrences a unit needs for its own id (rarer units read as &lt;unk&gt;).</param>
-/// <param name="Name">What one unit is ("word", "character"), for texts and model metadata.</param>
-public sealed record TextUnits(string Version, Func<string, int, IEnumerable<string[]>> Examples, int MinCount = 1, string Name = "word");
+/// <param name="Name">What one unit is ("word", "character"), for model metadata.</param>
+/// <param name="Counted">What a count of units is called ("tokens", "characters"): the shards' size unit and messages.</param>
+public sealed record TextUnits(string Version, Func<string, int, IEnumerable<string[]>> Examples, int MinCount, string Name, string Counted);

@@ -10,28 +10,22 @@ namespace Lab.Stages.Domains.CharLm;
 /// with recurrence depth 2 (3 in full). `--arch` picks the family (RHN by default, as in Hestness et al.).</summary>
 public static class CharLmPresets
 {
-    static Seq<LmModelSpec> Ladder(string arch, int depth, double dropout, params int[] widths)
-        => toSeq(widths.Select(w => new LmModelSpec(w, w, depth, dropout, arch)));
-
     /// <summary>Seconds: three tiny shards, three widths of each family, two seeds.</summary>
     public static readonly LmPreset Smoke = new("smoke", 300, 32, 16, 64, 256, 8_000, 8_000, new ShardLadder(4_000, 16_000, 3),
-        Ladder("lstm", 1, 0.0, 8, 12, 16) + Ladder("rhn", 2, 0.0, 8, 12, 16),
+        LmPreset.Ladder("lstm", 1, 0.0, 8, 12, 16) + LmPreset.Ladder("rhn", 2, 0.0, 8, 12, 16),
         toSeq(new[] { 4e-3, 8e-3, 1.6e-2 }), 3, 2, 16_000, 1.0, new SearchSettings(Seeds: 2, MaxTrialsPerShard: 6));
 
     /// <summary>The default study: shards halving from 256k characters (or the corpus) down to 8k, widths 16 to 256
     /// of each family, four learning rates a factor 2 apart, three seeds; the margin is the measured seed noise, at least 0.25 %.</summary>
     public static readonly LmPreset Default = new("default", 300, 64, 32, 128, 512, 50_000, 50_000, new ShardLadder(8_000, 256_000, 5),
-        Ladder("lstm", 1, 0.1, 16, 24, 32, 48, 64, 96, 128, 192, 256) + Ladder("rhn", 2, 0.1, 16, 24, 32, 48, 64, 96, 128, 192, 256),
+        LmPreset.Ladder("lstm", 1, 0.1, 16, 24, 32, 48, 64, 96, 128, 192, 256) + LmPreset.Ladder("rhn", 2, 0.1, 16, 24, 32, 48, 64, 96, 128, 192, 256),
         toSeq(new[] { 2e-3, 4e-3, 8e-3, 1.6e-2 }), 15, 3, 64_000, 1.0, new SearchSettings(MarginFloor: 0.0025));
 
     /// <summary>Hours: shards to 8M characters, widths 64 to 1024, RHN of depth 3.</summary>
     public static readonly LmPreset Full = new("full", 300, 100, 32, 128, 1024, 200_000, 200_000, new ShardLadder(64_000, 8_000_000, 5),
-        Ladder("lstm", 1, 0.2, 64, 96, 128, 192, 256, 384, 512, 768, 1024) + Ladder("rhn", 3, 0.2, 64, 96, 128, 192, 256, 384, 512, 768, 1024),
+        LmPreset.Ladder("lstm", 1, 0.2, 64, 96, 128, 192, 256, 384, 512, 768, 1024) + LmPreset.Ladder("rhn", 3, 0.2, 64, 96, 128, 192, 256, 384, 512, 768, 1024),
         toSeq(new[] { 1e-3, 2e-3, 4e-3, 8e-3 }), 30, 4, 512_000, 1.0, new SearchSettings(MarginFloor: 0.0025, MaxTrialsPerShard: 14));
 
     /// <summary>The preset of a name, if there is one.</summary>
-    public static Option<LmPreset> Named(string name) => name.ToLowerInvariant() switch
-    {
-        "smoke" => Some(Smoke), "default" => Some(Default), "full" => Some(Full), _ => None
-    };
+    public static Option<LmPreset> Named(string name) => LmPreset.Find(name, Smoke, Default, Full);
 }

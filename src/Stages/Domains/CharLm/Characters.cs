@@ -19,7 +19,7 @@ public static partial class Characters
     public const int MinCount = 5;
 
     /// <summary>The character domain's units.</summary>
-    public static readonly TextUnits Units = new(Version, Examples, MinCount, "character");
+    public static readonly TextUnits Units = new(Version, Examples, MinCount, Name: "character", Counted: "characters");
 
     [GeneratedRegex(@"\s+", RegexOptions.CultureInvariant)]
     private static partial Regex WhiteSpace();

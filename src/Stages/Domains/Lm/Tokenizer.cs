@@ -13,7 +13,7 @@ public static partial class Tokenizer
     public const string Version = "words-punct-lower-v1";
 
     /// <summary>The word domain's units: these rules, every word kept up to the vocabulary size.</summary>
-    public static readonly TextUnits Units = new(Version, Examples, Name: "word");
+    public static readonly TextUnits Units = new(Version, Examples, MinCount: 1, Name: "word", Counted: "tokens");
 
     [GeneratedRegex(@"\p{L}+(?:['’]\p{L}+)*|\p{N}+|[^\s\p{L}\p{N}]", RegexOptions.CultureInvariant)]
     private static partial Regex TokenPattern();
