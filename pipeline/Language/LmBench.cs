@@ -16,7 +16,7 @@ public static class LmBench
     public static double TrainFlopsPerToken(LmModelSpec s, int v) => 6 * (s.RecurrentWeights + (double)s.Hidden * v);
 
     /// <summary>The cases: the GEMM peak first (the MFU figures divide by the best of its runs), then each model.</summary>
-    public static IEnumerable<BenchCase> Cases(string domain, IEnumerable<(LmModelSpec Spec, int Vocab)> configs, int threads)
+    public static IEnumerable<BenchCase> Cases(string domain, IEnumerable<(LmModelSpec Spec, int Vocab)> configs, int threads, string unit)
     {
         double peak = 0;
         yield return new BenchCase("gemm-2048", 0, [new BenchMeasure("gemm_peak", "GFLOP/s", () =>
@@ -31,7 +31,7 @@ public static class LmBench
             using var model = spec.Create(v);
             using var opt = new ExplicitAdam(model.parameters(), 1e-3);
             using var x = randint(0, v, [T, B]); using var y = randint(0, v, [T, B]);
-            var step = BenchKit.TrainStep(model, opt, _ => ([x, y], T * B), t => LmTraining.Loss(model.call(t[0]), t[1]), 20, "tokens/s");
+            var step = BenchKit.TrainStep(model, opt, _ => ([x, y], T * B), t => LmTraining.Loss(model.call(t[0]), t[1]), 20, unit);
             var rng = new Random(3);
             var stream = Enumerable.Range(0, 20_000).Select(_ => rng.Next(v)).ToArray();
             using var session = OrtSessions.Open(model.ToOnnx(new Dictionary<string, string> { ["domain"] = domain }).ToByteArray(), threads);
@@ -43,9 +43,9 @@ public static class LmBench
                     if (peak == 0) peak = BenchKit.GemmPeak(2048);   // the peak case was filtered out (--model)
                     return 100 * step.Once() * TrainFlopsPerToken(spec, v) / peak;
                 }),
-                BenchKit.PipelineLoop("tokens/s", () => Loop(spec, v)),
-                BenchMeasure.Rate("eval_torch", "tokens/s", () => LmTraining.CrossEntropy(model, stream, T, EvalBatch, CPU).Tokens),
-                BenchMeasure.Rate("eval_ort", "tokens/s", () => LmOrtEval.CrossEntropy(session, stream, T, EvalBatch).Tokens)
+                BenchKit.PipelineLoop(unit, () => Loop(spec, v)),
+                BenchMeasure.Rate("eval_torch", unit, () => LmTraining.CrossEntropy(model, stream, T, EvalBatch, CPU).Tokens),
+                BenchMeasure.Rate("eval_ort", unit, () => LmOrtEval.CrossEntropy(session, stream, T, EvalBatch).Tokens)
             ]);
         }
     }

@@ -107,5 +107,5 @@ public abstract class TextLmRunner(string name, string defaultData, Func<string,
 
     /// <inheritdoc />
     public override Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report)
-        => Right<Problem, IEnumerable<BenchCase>>(LmBench.Cases(Name, BenchModels, threads));
+        => Right<Problem, IEnumerable<BenchCase>>(LmBench.Cases(Name, BenchModels, threads, $"{SizeUnit}/s"));
 }

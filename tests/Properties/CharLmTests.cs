@@ -82,4 +82,30 @@ public class CharLmTests
         Assert.All(rows, r => Assert.True(r.Metric == "val_bits_per_char" && Math.Abs(r.RelativeDifference) <= 1e-5, $"{r.TrialId}: {r.Metric} {r.Value} vs {r.RecordedValue}"));
         Directory.Delete(dir, true);
     }
+
+    /// <summary>The word-level domain with both families: each has its curve, and their exponents are compared.</summary>
+    [Fact]
+    public async Task Lm_smoke_run_with_both_families_compares_their_exponents()
+    {
+        TorchSetup.Once();
+        var dir = Path.Combine(Path.GetTempPath(), $"lab-lm-arch-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        var data = Path.Combine(dir, "slice.txt");
+        using (var gz = new GZipStream(File.OpenRead(Path.Combine(Paths.RepoRoot(), "data/lm/gutenberg.txt.gz")), CompressionMode.Decompress))
+        using (var reader = new StreamReader(gz))
+        {
+            var text = new char[400_000];
+            int n = reader.ReadBlock(text, 0, text.Length);
+            await File.WriteAllTextAsync(data, new string(text, 0, n));
+        }
+        var outDir = Path.Combine(dir, "out");
+        var err = new StringWriter();
+        Assert.True(0 == await Cli.Run(["run", "--domain", "lm", "--preset", "smoke", "--arch", "all", "--data", data, "--out", outDir, "--threads", "1", "--quiet"], err), err.ToString());
+        var trials = (await ParquetTable.Read<TrialRow>(Path.Combine(outDir, "trials.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        Assert.Equal(["lstm", "rhn"], trials.Select(t => t.Architecture).Distinct().Order());
+        Assert.All(trials, t => Assert.True(t.Status == "ok" && Math.Abs(t.OrtTorchGap) < 1e-4, $"{t.Model}: {t.Status} {t.Reason} gap {t.OrtTorchGap}"));
+        var comparisons = (await ParquetTable.Read<ComparisonRow>(Path.Combine(outDir, "comparisons.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        Assert.Contains(comparisons, c => c.CurveA == "lm/lstm:val_cross_entropy" && c.CurveB == "lm/rhn:val_cross_entropy" && c.Verdict.Length > 0);
+        Directory.Delete(dir, true);
+    }
 }
