@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-  Runs a learning-curve study: run.ps1 -Domain lm|image|nmt|speech [-Preset smoke|default|full] [-Data PATH] [-Out DIR]
+  Runs a learning-curve study: run.ps1 -Domain lm|charlm|image|nmt|speech [-Preset smoke|default|full] [-Data PATH] [-Out DIR]
   [-Device auto|cpu|cuda] [-Threads N] [-Seed N] [-Arch NAME|all] [-Reverse] [-DryRun]
 .DESCRIPTION
   Calls `dotnet run --project pipeline -c Release -- run ...` with the same options and exits with its exit code

@@ -16,14 +16,14 @@ public static class Cli
         Reporter NewReporter(bool quiet) => new(quiet, errors, stdout);
         var domain = new System.CommandLine.Option<string>("--domain") { Description = $"domain to study ({DomainRegistry.Names})", Required = true };
         var preset = new System.CommandLine.Option<string>("--preset") { Description = "smoke | default | full", DefaultValueFactory = _ => "default" };
-        var data = new System.CommandLine.Option<string?>("--data") { Description = "the data instead of the default: a text file or folder (lm), IDX or image folders (image), TSV or Moses pair (nmt), manifest.jsonl or a folder with train/val/test.jsonl (speech)" };
+        var data = new System.CommandLine.Option<string?>("--data") { Description = "the data instead of the default: a text file or folder (lm, charlm), IDX or image folders (image), TSV or Moses pair (nmt), manifest.jsonl or a folder with train/val/test.jsonl (speech)" };
         var output = new System.CommandLine.Option<string?>("--out") { Description = "output folder (default artifacts/<domain>)" };
         var device = new System.CommandLine.Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
         var threads = new System.CommandLine.Option<int>("--threads") { Description = "torch and ONNX Runtime threads (default: all cores)", DefaultValueFactory = _ => 0 };
         var seed = new System.CommandLine.Option<long>("--seed") { Description = "seed of splits, shards, initialisation and batching", DefaultValueFactory = _ => 1 };
         var quiet = new System.CommandLine.Option<bool>("--quiet") { Description = "no progress lines" };
         var reverse = new System.CommandLine.Option<bool>("--reverse") { Description = "translation: from the second language into the first" };
-        var arch = new System.CommandLine.Option<string>("--arch") { Description = "model families to train: nmt lstm|transformer|all (default lstm); image resnet|cnn|all (default all); speech ds2|conv|all (default ds2)", DefaultValueFactory = _ => "default" };
+        var arch = new System.CommandLine.Option<string>("--arch") { Description = "model families to train: lm lstm|rhn|all (default lstm); charlm rhn|lstm|all (default rhn); nmt lstm|transformer|all (default lstm); image resnet|cnn|all (default all); speech ds2|conv|all (default ds2)", DefaultValueFactory = _ => "default" };
 
         var target = new System.CommandLine.Option<double?>("--target-error") { Description = "project the data, best-fit model size and training compute needed for this error (of the primary metric in a study); the errors at 2x and 4x the data are always projected" };
 

@@ -29,6 +29,7 @@ public class CultureTests
     static List<string> Names() =>
     [
         .. Presets.SelectMany(p => LmPresets.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
+        .. Presets.SelectMany(p => Lab.Stages.Domains.CharLm.CharLmPresets.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
         .. Presets.SelectMany(p => NmtPreset.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
         .. Presets.SelectMany(p => ImagePreset.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
         .. Presets.SelectMany(p => SpeechPreset.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
