@@ -13,8 +13,10 @@ public sealed record LmModelSpec(int Embed, int Hidden, int Layers, double Dropo
         : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Arch}-e{Embed}-h{Hidden}-r{Layers}-d{Dropout:0.###}");
 
     /// <summary>Parameter count for a vocabulary of size v (embedding, recurrence, output layer).</summary>
-    public long Parameters(int v) => (long)v * Embed + RecurrentWeights + 8L * Hidden * (Arch == "lstm" ? Layers : 0)
-                                     + 2L * Hidden * (Arch == "lstm" ? 0 : Layers) + (long)Hidden * v + v;
+    public long Parameters(int v) => (long)v * Embed + RecurrentWeights + RecurrentBiases + (long)Hidden * v + v;
+
+    /// <summary>Biases of the recurrence: an LSTM layer's two bias vectors of 4H, an RHN layer's one of 2H.</summary>
+    public long RecurrentBiases => (Arch == "lstm" ? 8L : 2L) * Hidden * Layers;
 
     /// <summary>Weights of the recurrence (no biases): what each token multiplies besides the output layer.</summary>
     public long RecurrentWeights
