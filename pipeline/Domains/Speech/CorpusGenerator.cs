@@ -49,7 +49,9 @@ public static class CorpusGenerator
             report.Line($"speech corpus: reusing {dir}");
             return new Outcome(dir, true, 0, 0, double.NaN);
         }
-        var wavDir = Path.Combine(dir, "wav"); var tmpDir = Path.Combine(dir, "tmp");
+        // each process its own temporary folder: two runs making the same corpus at once (two studies, two users) write
+        // the same deterministic files by atomic renames, and neither deletes the other's work in progress
+        var wavDir = Path.Combine(dir, "wav"); var tmpDir = Path.Combine(dir, $"tmp-{Environment.ProcessId}");
         Directory.CreateDirectory(wavDir); Directory.CreateDirectory(tmpDir);
         var missing = plan.Filter(u => !File.Exists(Path.Combine(wavDir, $"{u.Id}.wav"))).ToList();
         var groups = missing.Where(u => u.Voice.Engine != "festival").Select(u => (IReadOnlyList<UtteranceSpec>)[u])
