@@ -11,7 +11,7 @@ namespace Lab.Stages.Domains.Image;
 /// </summary>
 public sealed record ImagePreset(
     string Name, int ValPerClass, ShardLadder Shards, Seq<ImageModelSpec> Models, Seq<double> LearningRates,
-    int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinImagesPerEpoch, double ClipNorm, SearchSettings Search) : IPreset
+    int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinImagesPerEpoch, double ClipNorm, SearchSettings Search) : IPreset<ImageModelSpec>
 {
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
     public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"val{ValPerClass}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinImagesPerEpoch}-clip{ClipNorm}-aug-none-plateau0.5");
@@ -21,17 +21,32 @@ public sealed record ImagePreset(
         => toSeq(widths.Select(w => new ImageModelSpec("resnet", w, depth)).Concat(widths.Select(w => new ImageModelSpec("cnn", w, depth))));
 
     /// <summary>Under a minute: three tiny shards, a three-width ladder of each family, two seeds.</summary>
-    public static readonly ImagePreset Smoke = new("smoke", 50, new ShardLadder(60, 240, 3), Ladder(1, 2, 4, 6),
-        toSeq(new[] { 1.5e-3, 3e-3, 6e-3 }), 32, 256, 3, 2, 256, 5.0, new SearchSettings(Seeds: 2, MaxTrialsPerShard: 6));
+    public static readonly ImagePreset Smoke = new(
+        Name: "smoke", ValPerClass: 50,
+        Shards: new ShardLadder(60, 240, 3),
+        Models: Ladder(1, 2, 4, 6),
+        LearningRates: toSeq(new[] { 1.5e-3, 3e-3, 6e-3 }),
+        BatchSize: 32, EvalBatch: 256, MaxEpochs: 3, Patience: 2, MinImagesPerEpoch: 256, ClipNorm: 5.0,
+        Search: new SearchSettings(Seeds: 2, MaxTrialsPerShard: 6));
 
     /// <summary>The default study: shards halving from 7,680 images (or the data) down to 120, widths 4 to 48 of each
     /// family, five learning rates a factor 2 apart (small shards want large steps), three seeds.</summary>
-    public static readonly ImagePreset Default = new("default", 500, new ShardLadder(120, 7_680, 5), Ladder(1, 4, 6, 8, 12, 16, 24, 32, 48),
-        toSeq(new[] { 1.5e-3, 3e-3, 6e-3, 1.2e-2, 2.4e-2 }), 64, 500, 30, 3, 1_280, 5.0, new SearchSettings());
+    public static readonly ImagePreset Default = new(
+        Name: "default", ValPerClass: 500,
+        Shards: new ShardLadder(120, 7_680, 5),
+        Models: Ladder(1, 4, 6, 8, 12, 16, 24, 32, 48),
+        LearningRates: toSeq(new[] { 1.5e-3, 3e-3, 6e-3, 1.2e-2, 2.4e-2 }),
+        BatchSize: 64, EvalBatch: 500, MaxEpochs: 30, Patience: 3, MinImagesPerEpoch: 1_280, ClipNorm: 5.0,
+        Search: new SearchSettings());
 
     /// <summary>Hours: shards to 30,720 images, two blocks per stage, widths 8 to 96.</summary>
-    public static readonly ImagePreset Full = new("full", 500, new ShardLadder(120, 30_720, 5), Ladder(2, 8, 12, 16, 24, 32, 48, 64, 96),
-        toSeq(new[] { 7.5e-4, 1.5e-3, 3e-3, 6e-3, 1.2e-2 }), 64, 500, 40, 4, 7_680, 5.0, new SearchSettings(MaxTrialsPerShard: 14));
+    public static readonly ImagePreset Full = new(
+        Name: "full", ValPerClass: 500,
+        Shards: new ShardLadder(120, 30_720, 5),
+        Models: Ladder(2, 8, 12, 16, 24, 32, 48, 64, 96),
+        LearningRates: toSeq(new[] { 7.5e-4, 1.5e-3, 3e-3, 6e-3, 1.2e-2 }),
+        BatchSize: 64, EvalBatch: 500, MaxEpochs: 40, Patience: 4, MinImagesPerEpoch: 7_680, ClipNorm: 5.0,
+        Search: new SearchSettings(MaxTrialsPerShard: 14));
 
     /// <summary>The preset of a name, if there is one.</summary>
     public static Option<ImagePreset> Named(string name) => name.ToLowerInvariant() switch
