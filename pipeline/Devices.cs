@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Lab.Pipeline;
 
 /// <summary>Chooses the torch device and sets thread counts (the side-effecting part of start-up).</summary>

@@ -10,3 +10,8 @@ global using LanguageExt;
 global using static LanguageExt.Prelude;
 global using System.Globalization;
 global using System.Text.Json;
+global using Google.Protobuf;
+global using Lab.Pipeline.Reeval;
+global using Lab.Stages.Search;
+global using TorchSharp;
+global using static TorchSharp.torch;

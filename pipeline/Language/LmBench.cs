@@ -1,6 +1,4 @@
-using Google.Protobuf;
 using Lab.Stages.Language;
-using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Language;
 

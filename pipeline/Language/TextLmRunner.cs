@@ -1,7 +1,5 @@
-using Google.Protobuf;
 using Lab.Stages.Language;
-using TorchSharp;
-using static TorchSharp.torch;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Lab.Pipeline.Language;
 
@@ -16,67 +14,67 @@ namespace Lab.Pipeline.Language;
 /// <param name="defaultArch">The family `--arch default` means.</param>
 public abstract class TextLmRunner(string name, string defaultData, Func<string, Option<LmPreset>> presets,
     TextUnits units, LmMetric metric, string defaultArch)
-    : DomainRunner<LmPreset, LmData, LmModelSpec>(name, defaultData, units.Counted, presets)
+    : DomainRunner<LmPreset, LmData, LmModelSpec, LanguageModel>(name, defaultData, units.Counted, presets)
 {
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
-    {
-        var archs = plan.Select(p => JsonSerializer.Deserialize<LmModelSpec>(p.ModelSpec)!.Arch).Distinct().Order().ToList();
-        return TrialKit.PerArchitecture(Name, metric.Val, metric.Test, metric.BestGuess(plan.Count > 0 ? plan[0].OutputClasses : 1), archs).ToList();
-    }
+        => CurvesOf(plan, [(metric.Val, metric.Test, metric.BestGuess(plan.Count > 0 ? plan[0].OutputClasses : 1))]);
 
     /// <inheritdoc />
     public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
     {
         var dataPath = DataPathOf(o);
-        var prepared = from p0 in Preset(o.Preset)
-                       from models in TrialKit.Architectures(p0.Models, m => m.Arch, o.Arch, defaultArch)
-                       let p = p0 with { Models = models }
-                       from _ in Devices.Choose(o.Device)
-                       from docs in TextCorpus.Load(dataPath)
-                       from data in LmData.Prepare(docs.ToList(), p, o.Seed, units).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
-                       from shards in Shards.Halving(data.Train.Select(e => e.Length).ToList(), p.Shards, SizeUnit).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
-                       select (p, data, shards);
-        return prepared.Map(t =>
-        {
-            var (p, data, shards) = t;
-            report.Line($"{Name}: {data.TrainTokens:N0} training {SizeUnit}, validation {data.Val.Length:N0}, test {data.Test.Length:N0}, vocabulary {data.Vocab.Size:N0}, data {data.Fingerprint}");
-            report.Line($"shards ({SizeUnit}): {string.Join(", ", shards.Map(s => s.Size.ToString("N0")))}");
-            LmDataFile.Write(files.Prepared(Name), data);
-            AtomicFile.WriteAllText(Path.Combine(files.Dir, "vocab.txt"), string.Join('\n', data.Vocab.Words) + "\n");
-            return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, data.Vocab.Size,
-                m => m.Arch, m => m.Parameters(data.Vocab.Size));
-        });
+        return from p in RunPreset(o, defaultArch, (p, models) => p with { Models = models })
+               from docs in TextCorpus.Load(dataPath)
+               from data in LmData.Prepare(docs.ToList(), p, o.Seed, units).At(dataPath)
+               from shards in Shards.Halving(data.Train.Select(e => e.Length).ToList(), p.Shards, SizeUnit).At(dataPath)
+               select WithVocabulary(files, data, Space(o, p, dataPath, data, shards, files, report,
+                   $"{Name}: {data.TrainTokens:N0} training {SizeUnit}, validation {data.Val.Length:N0}, test {data.Test.Length:N0}, vocabulary {data.Vocab.Size:N0}, data {data.Fingerprint}",
+                   data.Vocab.Size, m => m.Parameters(data.Vocab.Size)));
+    }
+
+    /// <inheritdoc />
+    protected override void WritePrepared(string path, LmData data) => LmDataFile.Write(path, data);
+
+    /// <summary>The vocabulary beside the study's tables, one unit a line (for a reader; models carry their own).</summary>
+    static List<PlanRow> WithVocabulary(StudyFiles files, LmData data, List<PlanRow> space)
+    {
+        AtomicFile.WriteAllText(Path.Combine(files.Dir, "vocab.txt"), string.Join('\n', data.Vocab.Words) + "\n");
+        return space;
     }
 
     /// <inheritdoc />
     protected override Either<Problem, LmData> ReadPrepared(string path) => LmDataFile.Read(path);
 
     /// <inheritdoc />
-    protected override TrialRow RunTrial(PlanRow plan, LmPreset p, LmData data, LmModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
+    protected override (LanguageModel Net, TrainOutcome Outcome) Train(TrialContext t, TrainSettings settings, Device device, Action<int, double> progress)
+        => LmTraining.Run(t.Data, t.Shard, t.Model, t.Preset, settings, device, progress);
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<(string Suffix, byte[] Bytes)> Export(TrialContext t, LanguageModel lm)
+        => [("", lm.ToOnnx(Metadata(t.Plan, t.Preset, t.Data, t.Model)).ToByteArray())];
+
+    /// <inheritdoc />
+    protected override TrialRow Measure(TrialContext t, InferenceSession[] sessions, TrainOutcome outcome, TrialRow row)
     {
-        var shard = TrialKit.Shard(plan);
-        var start = TrialKit.Row(plan, SizeUnit, model.Arch, model.Hidden, model.Layers, device);
-        var settings = TrialKit.Settings(plan, p.MaxEpochs, p.Patience, p.ClipNorm);
-        var row = TrialKit.TrainExportEvaluate(plan, start, files, threads, report,
-            $"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} {SizeUnit})",
-            status => LmTraining.Run(data, shard, model, p, settings, device,
-                (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation {metric.Val} {metric.Of(val):F4}")),
-            lm => [("", lm.ToOnnx(Metadata(plan, p, data, model)).ToByteArray())],
-            (sessions, outcome, row) =>
-            {
-                var val = LmOrtEval.CrossEntropy(sessions[0], data.Val, p.SeqLen, p.EvalBatch);
-                var test = LmOrtEval.CrossEntropy(sessions[0], data.Test, p.SeqLen, p.EvalBatch);
-                return (row with
-                {
-                    ValCrossEntropy = val.Nats, ValPerplexity = val.Perplexity, TestCrossEntropy = test.Nats, TestPerplexity = test.Perplexity,
-                    OrtTorchGap = val.Nats - outcome.BestValidation, OrtEvalUnitsPerSecond = val.TokensPerSecond
-                }).WithMetrics(new Dictionary<string, double> { [metric.Val] = metric.Of(val.Nats), [metric.Test] = metric.Of(test.Nats) });
-            });
-        report.Line(TrialKit.Outcome(tag, plan, row, () =>
-            $"{tag} shard {shard.Index} ({shard.Size:N0} {SizeUnit}) {model.Name} lr {plan.LearningRate}: {metric.Val} {row.Metric(metric.Val):F4}, {metric.Test} {row.Metric(metric.Test):F4} (val ppl {row.ValPerplexity:F1}), {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} {SizeUnit}/s, ORT−torch {row.OrtTorchGap:E1}"));
-        return row;
+        var val = LmOrtEval.CrossEntropy(sessions[0], t.Data.Val, t.Preset.SeqLen, t.Preset.EvalBatch);
+        var test = LmOrtEval.CrossEntropy(sessions[0], t.Data.Test, t.Preset.SeqLen, t.Preset.EvalBatch);
+        return (row with
+        {
+            ValCrossEntropy = val.Nats, ValPerplexity = val.Perplexity, TestCrossEntropy = test.Nats, TestPerplexity = test.Perplexity,
+            OrtTorchGap = val.Nats - outcome.BestValidation, OrtEvalUnitsPerSecond = val.TokensPerSecond
+        }).WithMetrics(new Dictionary<string, double> { [metric.Val] = metric.Of(val.Nats), [metric.Test] = metric.Of(test.Nats) });
     }
+
+    /// <inheritdoc />
+    protected override (int Width, int Depth) Shape(LmModelSpec m) => (m.Hidden, m.Layers);
+
+    /// <inheritdoc />
+    protected override string Summary(TrialRow row)
+        => $"{metric.Val} {row.Metric(metric.Val):F4}, {metric.Test} {row.Metric(metric.Test):F4} (val ppl {row.ValPerplexity:F1})";
+
+    /// <inheritdoc />
+    protected override string Progress(double validation) => $"validation {metric.Val} {metric.Of(validation):F4}";
 
     /// <summary>The model file's metadata_props: enough to rebuild its evaluation set and check it is the same data.</summary>
     Dictionary<string, string> Metadata(PlanRow plan, LmPreset p, LmData data, LmModelSpec model) => TrialKit.Metadata(plan, model.Name, new()

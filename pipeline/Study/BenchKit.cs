@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace Lab.Pipeline.Study;
 
 /// <summary>The measures every domain's benchmark shares, built on the code trials run (<see cref="Trainer.Step"/>).</summary>

@@ -1,5 +1,3 @@
-using Lab.Stages.Search;
-
 namespace Lab.Pipeline.Study;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Lab.Pipeline.Study;
 
 /// <summary>What every domain's plan and trials share: plan rows with their content address, the prepared-data cache

@@ -1,9 +1,5 @@
-using Google.Protobuf;
-using Lab.Pipeline.Reeval;
 using Lab.Stages.Domains.Image;
 using Microsoft.ML.OnnxRuntime;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Domains.Image;
 
@@ -13,73 +9,64 @@ namespace Lab.Pipeline.Domains.Image;
 /// measures top-1, top-5 and cross-entropy with ONNX Runtime. Curves: each metric for the best model of any family,
 /// and for each family alone (so their exponents can be compared).
 /// </summary>
-public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageModelSpec>("image", "data/image", "images", ImagePreset.Named)
+public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageModelSpec, ConvNet>("image", "data/image", "images", ImagePreset.Named)
 {
-    static readonly (string Metric, string Test)[] Metrics =
-        [("val_top1_error", "test_top1_error"), ("val_top5_error", "test_top5_error"), ("val_cross_entropy", "test_cross_entropy")];
-
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
     {
         int k = plan.Count > 0 ? plan[0].OutputClasses : 10;
-        double Guess(string metric) => metric switch { "val_top1_error" => 1 - 1.0 / k, "val_top5_error" => Math.Max(0, 1 - 5.0 / k), _ => Math.Log(k) };
-        var archs = plan.Select(p => JsonSerializer.Deserialize<ImageModelSpec>(p.ModelSpec)!.Arch).Distinct().Order().ToList();
-        return Metrics.Where(m => k > 5 || m.Metric != "val_top5_error")
-            .SelectMany(m => TrialKit.PerArchitecture("image", m.Metric, m.Test, Guess(m.Metric), archs)).ToList();
+        return CurvesOf(plan, k > 5
+            ? [("val_top1_error", "test_top1_error", 1 - 1.0 / k), ("val_top5_error", "test_top5_error", 1 - 5.0 / k), ("val_cross_entropy", "test_cross_entropy", Math.Log(k))]
+            : [("val_top1_error", "test_top1_error", 1 - 1.0 / k), ("val_cross_entropy", "test_cross_entropy", Math.Log(k))]);
     }
 
     /// <inheritdoc />
     public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
     {
         var dataPath = DataPathOf(o);
-        return from p0 in Preset(o.Preset)
-               from models in TrialKit.Architectures(p0.Models, m => m.Arch, o.Arch, "all")
-               let p = p0 with { Models = models }
-               from _ in Devices.Choose(o.Device)
+        return from p in RunPreset(o, "all", (p, models) => p with { Models = models })
                from sets in ImageFiles.Load(dataPath)
-               from data in ImageData.Prepare(sets.Train, sets.Test, p, o.Seed).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
-               from shards in Shards.Halving(Enumerable.Repeat(1, data.Train.Count).ToList(), p.Shards, "images", data.Train.Classes).MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
-               select PlanRows(o, p, data, shards, dataPath, files, report);
+               from data in ImageData.Prepare(sets.Train, sets.Test, p, o.Seed).At(dataPath)
+               from shards in Shards.Halving(Enumerable.Repeat(1, data.Train.Count).ToList(), p.Shards, SizeUnit, data.Train.Classes).At(dataPath)
+               select Space(o, p, dataPath, data, shards, files, report,
+                   $"image: {data.Train.Count:N0} training images, validation {data.Val.Count:N0}, test {data.Test.Count:N0}, {data.Train.Classes} classes, " +
+                   $"{data.Train.Channels}×{data.Train.Height}×{data.Train.Width}, data {data.Fingerprint}",
+                   data.Train.Classes, m => TrialKit.CountParameters(() => new ConvNet(m, data.Train.Channels, data.Train.Classes, data.Mean, data.Std)));
     }
 
-    List<PlanRow> PlanRows(RunOptions o, ImagePreset p, ImageData data, Seq<Shard> shards, string dataPath, StudyFiles files, Reporter report)
-    {
-        report.Line($"image: {data.Train.Count:N0} training images, validation {data.Val.Count:N0}, test {data.Test.Count:N0}, {data.Train.Classes} classes, " +
-                    $"{data.Train.Channels}×{data.Train.Height}×{data.Train.Width}, data {data.Fingerprint}");
-        report.Line($"shards (images): {string.Join(", ", shards.Map(s => s.Size.ToString("N0")))}");
-        ImageDataFile.Write(files.Prepared(Name), data);
-        return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, data.Train.Classes,
-            m => m.Arch, m => TrialKit.CountParameters(() => new ConvNet(m, data.Train.Channels, data.Train.Classes, data.Mean, data.Std)));
-    }
+    /// <inheritdoc />
+    protected override void WritePrepared(string path, ImageData data) => ImageDataFile.Write(path, data);
 
     /// <inheritdoc />
     protected override Either<Problem, ImageData> ReadPrepared(string path) => ImageDataFile.Read(path);
 
     /// <inheritdoc />
-    protected override TrialRow RunTrial(PlanRow plan, ImagePreset p, ImageData data, ImageModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
+    protected override (ConvNet Net, TrainOutcome Outcome) Train(TrialContext t, TrainSettings settings, Device device, Action<int, double> progress)
+        => ImageTraining.Run(t.Data, t.Shard, t.Model, t.Preset, settings, device, progress);
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<(string Suffix, byte[] Bytes)> Export(TrialContext t, ConvNet net)
+        => [("", ImageOnnx.Export(net, t.Data.Train.Channels, t.Data.Train.Height, t.Data.Train.Width, Metadata(t.Plan, t.Preset, t.Data, t.Model)).ToByteArray())];
+
+    /// <inheritdoc />
+    protected override TrialRow Measure(TrialContext t, InferenceSession[] sessions, TrainOutcome outcome, TrialRow row)
     {
-        var shard = TrialKit.Shard(plan);
-        var settings = TrialKit.Settings(plan, p.MaxEpochs, p.Patience, p.ClipNorm);
-        var row = TrialKit.TrainExportEvaluate(plan, TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Depth, device), files, threads, report,
-            $"{tag} training {model.Name} on shard {shard.Index} ({shard.Size:N0} images)",
-            status => ImageTraining.Run(data, shard, model, p, settings, device,
-                (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation cross-entropy {val:F4}")),
-            net => [("", ImageOnnx.Export(net, data.Train.Channels, data.Train.Height, data.Train.Width, Metadata(plan, p, data, model)).ToByteArray())],
-            (sessions, outcome, row) =>
-            {
-                var val = ImageOrtEval.Evaluate(sessions[0], data.Val, p.EvalBatch);
-                var test = ImageOrtEval.Evaluate(sessions[0], data.Test, p.EvalBatch);
-                return row with
-                {
-                    ValTop1Error = val.Top1Error, ValTop5Error = val.Top5Error, ValCrossEntropy = val.CrossEntropy,
-                    TestTop1Error = test.Top1Error, TestTop5Error = test.Top5Error, TestCrossEntropy = test.CrossEntropy,
-                    OrtTorchGap = val.CrossEntropy - outcome.BestValidation, OrtEvalUnitsPerSecond = val.ImagesPerSecond
-                };
-            });
-        report.Line(TrialKit.Outcome(tag, plan, row, () =>
-            $"{tag} shard {shard.Index} ({shard.Size:N0} img) {model.Name} lr {plan.LearningRate}: val top-1 {row.ValTop1Error:P2}, top-5 {row.ValTop5Error:P2}, CE {row.ValCrossEntropy:F4}; test top-1 {row.TestTop1Error:P2}; {row.Epochs} epochs, {row.TrainSeconds:F1} s, {row.TrainUnitsPerSecond:N0} img/s, ORT−torch {row.OrtTorchGap:E1}"));
-        return row;
+        var val = ImageOrtEval.Evaluate(sessions[0], t.Data.Val, t.Preset.EvalBatch);
+        var test = ImageOrtEval.Evaluate(sessions[0], t.Data.Test, t.Preset.EvalBatch);
+        return row with
+        {
+            ValTop1Error = val.Top1Error, ValTop5Error = val.Top5Error, ValCrossEntropy = val.CrossEntropy,
+            TestTop1Error = test.Top1Error, TestTop5Error = test.Top5Error, TestCrossEntropy = test.CrossEntropy,
+            OrtTorchGap = val.CrossEntropy - outcome.BestValidation, OrtEvalUnitsPerSecond = val.ImagesPerSecond
+        };
     }
+
+    /// <inheritdoc />
+    protected override (int Width, int Depth) Shape(ImageModelSpec m) => (m.Width, m.Depth);
+
+    /// <inheritdoc />
+    protected override string Summary(TrialRow row)
+        => $"val top-1 {row.ValTop1Error:P2}, top-5 {row.ValTop5Error:P2}, CE {row.ValCrossEntropy:F4}; test top-1 {row.TestTop1Error:P2}";
 
     static Dictionary<string, string> Metadata(PlanRow plan, ImagePreset p, ImageData data, ImageModelSpec model) => TrialKit.Metadata(plan, model.Name, new()
     {
@@ -96,33 +83,19 @@ public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageMo
         ["output"] = "logits: float [batch, classes]"
     });
 
-    readonly Dictionary<string, ImageData> reevalCache = new();
+    readonly ReevalSets<ImageData> reevalSets = new();
 
     /// <inheritdoc />
     public override Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
-    {
-        var meta = r.Metadata;
-        foreach (var key in new[] { "preprocessing", "seed", "val_per_class", "data_source" })
-            if (!meta.ContainsKey(key)) return new Problem($"{r.ModelPath}: metadata lacks '{key}', needed to rebuild the evaluation set");
-        if (meta["preprocessing"] != ImageData.Version)
-            return new Problem($"{r.ModelPath}: preprocessing {meta["preprocessing"]} is not this build's {ImageData.Version}");
-        var dataPath = r.DataPath ?? (meta["data_source"] == Path.GetFileName(DefaultData) ? Path.Combine(Paths.RepoRoot(), DefaultData) : null);
-        if (dataPath is null) return new Problem($"{r.ModelPath}: the model was trained on '{meta["data_source"]}', not the shipped images", "give them with --data");
-        int valPerClass = int.Parse(meta["val_per_class"], CultureInfo.InvariantCulture);
-        long seed = long.Parse(meta["seed"], CultureInfo.InvariantCulture);
-        var key2 = $"{Path.GetFullPath(dataPath)}|{seed}|{valPerClass}";
-        if (!reevalCache.TryGetValue(key2, out var data))
-        {
-            var preset = ImagePreset.Default with { ValPerClass = valPerClass, Shards = new ShardLadder(1, 1, 1) };
-            var prepared = ImageFiles.Load(dataPath).Bind(s => ImageData.Prepare(s.Train, s.Test, preset, seed));
-            if (prepared.IsLeft) return prepared.Map(_ => (ReevalMeasurement)null!).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });
-            data = prepared.Match(d => d, _ => throw new InvalidOperationException());
-            reevalCache[key2] = data;
-        }
-        int batch = r.Batch > 0 ? r.Batch : meta.TryGetValue("eval_batch", out var b) ? int.Parse(b, CultureInfo.InvariantCulture) : 256;
-        var result = ImageOrtEval.Evaluate(session, data.Val, batch);
-        return new ReevalMeasurement("val_top1_error", result.Top1Error, result.Images, batch, result.BatchSeconds, dataPath, data.Fingerprint);
-    }
+        => from _ in r.Require("preprocessing", "seed", "val_per_class", "data_source")
+           from __ in r.SameVersion("preprocessing", ImageData.Version, "preprocessing")
+           from dataPath in r.DataOrShipped(DefaultData, "images")
+           let preset = ImagePreset.Default with { ValPerClass = r.Int("val_per_class"), Shards = new ShardLadder(1, 1, 1) }
+           from data in reevalSets.Get(r, $"{Path.GetFullPath(dataPath)}|{r.Long("seed")}|{preset.ValPerClass}",
+               () => ImageFiles.Load(dataPath).Bind(s => ImageData.Prepare(s.Train, s.Test, preset, r.Long("seed"))))
+           let batch = r.BatchOr(256)
+           let result = ImageOrtEval.Evaluate(session, data.Val, batch)
+           select new ReevalMeasurement("val_top1_error", result.Top1Error, result.Images, batch, result.BatchSeconds, dataPath, data.Fingerprint);
 
     /// <inheritdoc />
     public override Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report) => Right<Problem, IEnumerable<BenchCase>>(ImageBench.Cases(threads));

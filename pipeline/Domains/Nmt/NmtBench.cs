@@ -1,5 +1,4 @@
 using Lab.Stages.Domains.Nmt;
-using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Domains.Nmt;
 

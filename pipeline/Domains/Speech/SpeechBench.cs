@@ -1,6 +1,4 @@
-using Google.Protobuf;
 using Lab.Stages.Domains.Speech;
-using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Domains.Speech;
 

@@ -1,9 +1,5 @@
-using Google.Protobuf;
-using Lab.Pipeline.Reeval;
 using Lab.Stages.Domains.Speech;
 using Microsoft.ML.OnnxRuntime;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Lab.Pipeline.Domains.Speech;
 
@@ -13,17 +9,11 @@ namespace Lab.Pipeline.Domains.Speech;
 /// audio); a trial trains one CTC recogniser (Deep-Speech-2-like or convolution-only), exports it to ONNX and measures
 /// CTC loss per character, character and word error rate of greedy decoding with ONNX Runtime.
 /// </summary>
-public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, SpeechModelSpec>("speech", CorpusGenerator.Root, "frames", SpeechPreset.Named)
+public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, SpeechModelSpec, CtcModel>("speech", CorpusGenerator.Root, "frames", SpeechPreset.Named)
 {
-    static readonly (string Metric, string Test)[] Metrics = [("val_cer", "test_cer"), ("val_wer", "test_wer"), ("val_ctc_loss", "test_ctc_loss")];
-
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
-    {
-        var archs = plan.Select(p => JsonSerializer.Deserialize<SpeechModelSpec>(p.ModelSpec)!.Arch).Distinct().Order().ToList();
-        double Guess(string m) => m == "val_ctc_loss" ? Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 2) : 1.0;
-        return Metrics.SelectMany(m => TrialKit.PerArchitecture("speech", m.Metric, m.Test, Guess(m.Metric), archs)).ToList();
-    }
+        => CurvesOf(plan, [("val_cer", "test_cer", 1.0), ("val_wer", "test_wer", 1.0), ("val_ctc_loss", "test_ctc_loss", Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 2))]);
 
     static int Threads(int t) => t > 0 ? t : Environment.ProcessorCount;
 
@@ -42,15 +32,22 @@ public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, Spee
 
     /// <inheritdoc />
     public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
-        => from p0 in Preset(o.Preset)
-           from models in TrialKit.Architectures(p0.Models, m => m.Arch, o.Arch, "ds2")
-           let p = p0 with { Models = models }
-           from _ in Devices.Choose(o.Device)
+        => from p in RunPreset(o, "ds2", (p, models) => p with { Models = models })
            from dataPath in DataPath(o, p, report)
            from data in Load(dataPath, p.ValShare, o.Seed, Threads(o.Threads), report)
-           from shards in Shards.Halving(data.Train.Items.Select(u => u.Frames).ToList(), p.Shards, "frames")
-               .MapLeft(e => e with { What = $"{dataPath}: {e.What}" })
-           select PlanRows(o, p, data, shards, dataPath, files, report);
+           from shards in Shards.Halving(data.Train.Items.Select(u => u.Frames).ToList(), p.Shards, SizeUnit).At(dataPath)
+           select Space(o, p, dataPath, data, shards, files, report,
+               $"speech: {data.Train.Count:N0} training utterances ({Hours(data.Train.Frames)}), validation {data.Val.Count:N0} ({Hours(data.Val.Frames)}), " +
+               $"test {data.Test.Count:N0}; alphabet of {data.Vocab.Chars.Length} characters + blank; data {data.Fingerprint}",
+               data.Vocab.Size, m => TrialKit.CountParameters(() => SpeechTraining.Create(m, data.Vocab.Size)));
+
+    static string Hours(long frames) => $"{frames / 360_000.0:F2} h";
+
+    /// <inheritdoc />
+    protected override string ShardListing(Shard s) => $"{s.Size:N0} ({s.Examples:N0} utt.)";
+
+    /// <inheritdoc />
+    protected override void WritePrepared(string path, SpeechData data) => SpeechDataFile.Write(path, data);
 
     static Either<Problem, SpeechData> Load(string dataPath, double valShare, long seed, int threads, Reporter report, bool trainFeatures = true)
         => from layout in SpeechFiles.Locate(dataPath)
@@ -59,47 +56,44 @@ public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, Spee
                _ => SpeechFiles.Prepare(splits.Train, splits.Val, splits.Test, seed, threads, trainFeatures))
            select data;
 
-    List<PlanRow> PlanRows(RunOptions o, SpeechPreset p, SpeechData data, Seq<Shard> shards, string dataPath, StudyFiles files, Reporter report)
-    {
-        static string Hours(long frames) => $"{frames / 360_000.0:F2} h";
-        report.Line($"speech: {data.Train.Count:N0} training utterances ({Hours(data.Train.Frames)}), validation {data.Val.Count:N0} ({Hours(data.Val.Frames)}), " +
-                    $"test {data.Test.Count:N0}; alphabet of {data.Vocab.Chars.Length} characters + blank; data {data.Fingerprint}");
-        report.Line($"shards (frames of 10 ms): {string.Join(", ", shards.Map(s => $"{s.Size:N0} ({s.Examples:N0} utt.)"))}");
-        SpeechDataFile.Write(files.Prepared(Name), data);
-        return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, data.Vocab.Size,
-            m => m.Arch, m => TrialKit.CountParameters(() => SpeechTraining.Create(m, data.Vocab.Size)));
-    }
-
     /// <inheritdoc />
     protected override Either<Problem, SpeechData> ReadPrepared(string path) => SpeechDataFile.Read(path);
 
     /// <inheritdoc />
-    protected override TrialRow RunTrial(PlanRow plan, SpeechPreset p, SpeechData data, SpeechModelSpec model, Device device, int threads, StudyFiles files, Reporter report, string tag)
+    protected override (CtcModel Net, TrainOutcome Outcome) Train(TrialContext t, TrainSettings settings, Device device, Action<int, double> progress)
+        => SpeechTraining.Run(t.Data, t.Shard, t.Model, t.Preset, settings, device, progress);
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<(string Suffix, byte[] Bytes)> Export(TrialContext t, CtcModel net)
+        => [("", SpeechOnnx.Export(net, Metadata(t.Plan, t.Preset, t.Data, t.Model)).ToByteArray())];
+
+    /// <inheritdoc />
+    protected override TrialRow Measure(TrialContext t, InferenceSession[] sessions, TrainOutcome outcome, TrialRow row)
     {
-        var shard = TrialKit.Shard(plan);
-        var settings = TrialKit.Settings(plan, p.MaxEpochs, p.Patience, p.ClipNorm);
-        var row = TrialKit.TrainExportEvaluate(plan, TrialKit.Row(plan, SizeUnit, model.Arch, model.Width, model.Depth, device), files, threads, report,
-            $"{tag} training {model.Name} on shard {shard.Index} ({shard.Examples:N0} utterances)",
-            status => SpeechTraining.Run(data, shard, model, p, settings, device,
-                (epoch, val) => status($"epoch {epoch}/{p.MaxEpochs}, validation CTC loss {val:F4} nats/char")),
-            net => [("", SpeechOnnx.Export(net, Metadata(plan, p, data, model)).ToByteArray())],
-            (sessions, outcome, row) =>
-            {
-                var val = SpeechOrtEval.Evaluate(sessions[0], data.Val, data.Vocab, p.EvalBatch);
-                var test = SpeechOrtEval.Evaluate(sessions[0], data.Test, data.Vocab, p.EvalBatch);
-                if (val.Infeasible + test.Infeasible > 0)
-                    report.Line($"{tag} note: {val.Infeasible} validation and {test.Infeasible} test utterances have more characters than {model.Name}'s output steps can align; " +
-                                "they are left out of the CTC loss (on both sides of the ORT−torch gap) and count fully in CER and WER");
-                return row with
-                {
-                    ValCtcLoss = val.CtcPerChar, TestCtcLoss = test.CtcPerChar, ValCer = val.Cer, TestCer = test.Cer, ValWer = val.Wer, TestWer = test.Wer,
-                    OrtTorchGap = val.CtcPerChar - outcome.BestValidation, OrtEvalUnitsPerSecond = val.FramesPerSecond
-                };
-            });
-        report.Line(TrialKit.Outcome(tag, plan, row, () =>
-            $"{tag} shard {shard.Index} ({shard.Size / 6000.0:F1} min) {model.Name} lr {plan.LearningRate}: val CER {row.ValCer:P1}, WER {row.ValWer:P1}, CTC {row.ValCtcLoss:F3}; test CER {row.TestCer:P1}; {row.Epochs} epochs, {row.TrainSeconds:F0} s, {row.TrainUnitsPerSecond:N0} frames/s, ORT−torch {row.OrtTorchGap:E1}"));
-        return row;
+        var val = SpeechOrtEval.Evaluate(sessions[0], t.Data.Val, t.Data.Vocab, t.Preset.EvalBatch);
+        var test = SpeechOrtEval.Evaluate(sessions[0], t.Data.Test, t.Data.Vocab, t.Preset.EvalBatch);
+        if (val.Infeasible + test.Infeasible > 0)
+            t.Report.Line($"{t.Tag} note: {val.Infeasible} validation and {test.Infeasible} test utterances have more characters than {t.Model.Name}'s output steps can align; " +
+                          "they are left out of the CTC loss (on both sides of the ORT−torch gap) and count fully in CER and WER");
+        return row with
+        {
+            ValCtcLoss = val.CtcPerChar, TestCtcLoss = test.CtcPerChar, ValCer = val.Cer, TestCer = test.Cer, ValWer = val.Wer, TestWer = test.Wer,
+            OrtTorchGap = val.CtcPerChar - outcome.BestValidation, OrtEvalUnitsPerSecond = val.FramesPerSecond
+        };
     }
+
+    /// <inheritdoc />
+    protected override (int Width, int Depth) Shape(SpeechModelSpec m) => (m.Width, m.Depth);
+
+    /// <inheritdoc />
+    protected override string Summary(TrialRow row)
+        => $"val CER {row.ValCer:P1}, WER {row.ValWer:P1}, CTC {row.ValCtcLoss:F3}; test CER {row.TestCer:P1}";
+
+    /// <inheritdoc />
+    protected override string Progress(double validation) => $"validation CTC loss {validation:F4} nats/char";
+
+    /// <inheritdoc />
+    protected override string ShardText(Shard shard) => $"{shard.Examples:N0} utterances, {shard.Size / 6000.0:F1} min";
 
     static Dictionary<string, string> Metadata(PlanRow plan, SpeechPreset p, SpeechData data, SpeechModelSpec model) => TrialKit.Metadata(plan, model.Name, new()
     {
@@ -116,7 +110,7 @@ public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, Spee
         ["output"] = "log_probs: float [steps, batch, classes]; out_lengths: int64 [batch]"
     });
 
-    readonly Dictionary<string, SpeechData> reevalCache = new();
+    readonly ReevalSets<SpeechData> reevalSets = new();
     readonly Dictionary<CorpusSpec, string> resynthesised = new();
 
     static string? Existing(string path) => Path.Exists(path) ? path : null;
@@ -129,45 +123,33 @@ public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, Spee
     /// and measures CER of greedy decoding with the given session. Data: --data, else the corpus folder the model names
     /// if it is here, else — for a synthesised corpus — the corpus synthesised again from the preset and seed.</summary>
     public override Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
+        => from _ in r.Require("preprocessing", "seed", "val_share", "data_source", "alphabet")
+           from __ in r.SameVersion("preprocessing", SpeechData.Version, "features")
+           from dataPath in ReevalData(r)
+           let share = double.Parse(r.Metadata["val_share"], CultureInfo.InvariantCulture)
+           from data in reevalSets.Get(r, $"{Path.GetFullPath(dataPath)}|{r.Long("seed")}|{share}",
+               () => Load(dataPath, share, r.Long("seed"), Environment.ProcessorCount, new Reporter(quiet: true), trainFeatures: false))
+           let vocab = new CharVocab(r.Metadata["alphabet"])
+           let val = new SpeechSet(data.Val.Items.Select(u => u with { Labels = vocab.Encode(u.Text) }).ToArray())
+           let batch = r.BatchOr(64)
+           let result = SpeechOrtEval.Evaluate(session, val, vocab, batch)
+           select new ReevalMeasurement("val_cer", result.Cer, data.Val.Frames, batch, result.BatchSeconds, dataPath, data.Fingerprint);
+
+    /// <summary>--data, else the corpus folder the model names when it is here, else a synthesised corpus made again.</summary>
+    Either<Problem, string> ReevalData(ReevalRequest r)
     {
         var meta = r.Metadata;
-        foreach (var key in new[] { "preprocessing", "seed", "val_share", "data_source", "alphabet" })
-            if (!meta.ContainsKey(key)) return new Problem($"{r.ModelPath}: metadata lacks '{key}', needed to rebuild the evaluation set");
-        if (meta["preprocessing"] != SpeechData.Version)
-            return new Problem($"{r.ModelPath}: features {meta["preprocessing"]} are not this build's {SpeechData.Version}");
-        var dataPath = r.DataPath ?? Existing(Path.Combine(Paths.RepoRoot(), CorpusGenerator.Root, meta["data_source"]))
+        var here = r.DataPath ?? Existing(Path.Combine(Paths.RepoRoot(), CorpusGenerator.Root, meta["data_source"]))
             ?? (meta.TryGetValue("data_path", out var dp) ? Existing(dp) : null);
-        if (dataPath is null && Synthesised(meta))
-        {
-            // a synthesised corpus is deterministic: make it again (its fingerprint is checked against the model's)
-            var preset = SpeechPreset.Named(meta.GetValueOrDefault("preset", "default"));
-            if (preset.IsNone) return new Problem($"{r.ModelPath}: preset '{meta.GetValueOrDefault("preset", "")}' is not in this build, so its corpus cannot be synthesised again", "give the corpus with --data");
-            var spec = preset.Match(p => p, () => SpeechPreset.Default).Corpus with { Seed = long.Parse(meta["seed"], CultureInfo.InvariantCulture) };
-            if (!resynthesised.TryGetValue(spec, out var dir))
-            {
-                var made = CorpusGenerator.Ensure(spec, null, Environment.ProcessorCount, new Reporter());
-                if (made.IsLeft) return made.Map(_ => (ReevalMeasurement)null!).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });
-                resynthesised[spec] = dir = made.Match(o => o.Dir, _ => "");
-            }
-            dataPath = dir;
-        }
-        if (dataPath is null)
-            return new Problem($"{r.ModelPath}: its data '{meta["data_source"]}' is not on this machine", "give it with --data");
-        long seed = long.Parse(meta["seed"], CultureInfo.InvariantCulture);
-        double share = double.Parse(meta["val_share"], CultureInfo.InvariantCulture);
-        var cacheKey = $"{Path.GetFullPath(dataPath)}|{seed}|{share}";
-        if (!reevalCache.TryGetValue(cacheKey, out var data))
-        {
-            var loaded = Load(dataPath, share, seed, Environment.ProcessorCount, new Reporter(quiet: true), trainFeatures: false);
-            if (loaded.IsLeft) return loaded.Map(_ => (ReevalMeasurement)null!).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });
-            data = loaded.Match(d => d, _ => throw new InvalidOperationException());
-            reevalCache[cacheKey] = data;
-        }
-        var vocab = new CharVocab(meta["alphabet"]);
-        var val = new SpeechSet(data.Val.Items.Select(u => u with { Labels = vocab.Encode(u.Text) }).ToArray());
-        int batch = r.Batch > 0 ? r.Batch : int.Parse(meta.GetValueOrDefault("eval_batch", "64"), CultureInfo.InvariantCulture);
-        var result = SpeechOrtEval.Evaluate(session, val, vocab, batch);
-        return new ReevalMeasurement("val_cer", result.Cer, data.Val.Frames, batch, result.BatchSeconds, dataPath, data.Fingerprint);
+        if (here is not null) return here;
+        if (!Synthesised(meta)) return new Problem($"{r.ModelPath}: its data '{meta["data_source"]}' is not on this machine", "give it with --data");
+        // a synthesised corpus is deterministic: make it again (its fingerprint is checked against the model's)
+        var preset = SpeechPreset.Named(meta.GetValueOrDefault("preset", "default"));
+        if (preset.IsNone) return new Problem($"{r.ModelPath}: preset '{meta.GetValueOrDefault("preset", "")}' is not in this build, so its corpus cannot be synthesised again", "give the corpus with --data");
+        var spec = preset.Match(p => p, () => SpeechPreset.Default).Corpus with { Seed = r.Long("seed") };
+        if (resynthesised.TryGetValue(spec, out var dir)) return dir;
+        return CorpusGenerator.Ensure(spec, null, Environment.ProcessorCount, new Reporter())
+            .Map(made => resynthesised[spec] = made.Dir).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });
     }
 
     /// <inheritdoc />

@@ -5,7 +5,7 @@ namespace Lab.Stages.Language;
 /// width, recurrent width, depth (stacked LSTM layers; for an RHN the recurrence depth: highway layers per time step) and
 /// dropout while training.
 /// </summary>
-public sealed record LmModelSpec(int Embed, int Hidden, int Layers, double Dropout, string Arch = "lstm")
+public sealed record LmModelSpec(int Embed, int Hidden, int Layers, double Dropout, string Arch = "lstm") : Lab.Stages.Search.IModelSpec
 {
     /// <summary>Canonical name, part of the trial id (an LSTM's name is the one it had before there were families).</summary>
     public string Name => Arch == "lstm"

@@ -12,7 +12,7 @@ public sealed record LmPreset(
     string Name, int VocabSize, int SeqLen, int BatchSize, int EvalBatch, int MaxExampleTokens,
     long ValTokens, long TestTokens, ShardLadder Shards,
     Seq<LmModelSpec> Models, Seq<double> LearningRates,
-    int MaxEpochs, int Patience, long MinTokensPerEpoch, double ClipNorm, SearchSettings Search) : IPreset
+    int MaxEpochs, int Patience, long MinTokensPerEpoch, double ClipNorm, SearchSettings Search) : IPreset<LmModelSpec>
 {
     /// <summary>Canonical string of the training hyper-parameters that are not in the model or learning rate.</summary>
     public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v{VocabSize}-t{SeqLen}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinTokensPerEpoch}-clip{ClipNorm}-plateau0.5");

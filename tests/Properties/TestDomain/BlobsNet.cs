@@ -9,8 +9,10 @@ using DataType = Lab.Stages.Export.Onnx.TensorProto.Types.DataType;
 namespace Lab.Tests.TestDomain;
 
 /// <summary>The recipe's model spec: a one-hidden-layer perceptron of a width.</summary>
-public sealed record BlobsModel(int Width)
+public sealed record BlobsModel(int Width) : Lab.Stages.Search.IModelSpec
 {
+    /// <summary>The one family.</summary>
+    public string Arch => "mlp";
     /// <summary>Canonical name (part of the trial id).</summary>
     public string Name => $"mlp-w{Width}";
 }

@@ -18,15 +18,22 @@ namespace Lab.Tests.TestDomain;
 
 /// <summary>The recipe's presets: plain named values.</summary>
 public sealed record BlobsPreset(string Name, int Train, int Val, int Test, int Dim, int Classes, ShardLadder Shards,
-    Seq<BlobsModel> Models, Seq<double> LearningRates, int BatchSize, int MaxEpochs, int Patience, SearchSettings Search) : IPreset
+    Seq<BlobsModel> Models, Seq<double> LearningRates, int BatchSize, int MaxEpochs, int Patience, SearchSettings Search) : IPreset<BlobsModel>
 {
+    /// <summary>Gradient-norm clipping.</summary>
+    public double ClipNorm => 1.0;
+
     /// <summary>The training hyper-parameters outside model and learning rate (part of the trial id).</summary>
     public string Hyper => $"n{Train}-{Val}-{Test}-d{Dim}-k{Classes}-b{BatchSize}-ep{MaxEpochs}-p{Patience}";
 
     /// <summary>Seconds: four shards, four widths.</summary>
-    public static readonly BlobsPreset Smoke = new("smoke", 1_600, 400, 400, 8, 4, new ShardLadder(200, 1_600, 3),
-        toSeq(new[] { 2, 4, 8, 16 }.Select(w => new BlobsModel(w))), toSeq(new[] { 1e-2, 3e-2, 1e-1 }), 32, 8, 2,
-        new SearchSettings(Seeds: 2, MaxTrialsPerShard: 6));
+    public static readonly BlobsPreset Smoke = new(
+        Name: "smoke", Train: 1_600, Val: 400, Test: 400, Dim: 8, Classes: 4,
+        Shards: new ShardLadder(200, 1_600, 3),
+        Models: toSeq(new[] { 2, 4, 8, 16 }.Select(w => new BlobsModel(w))),
+        LearningRates: toSeq(new[] { 1e-2, 3e-2, 1e-1 }),
+        BatchSize: 32, MaxEpochs: 8, Patience: 2,
+        Search: new SearchSettings(Seeds: 2, MaxTrialsPerShard: 6));
 
     /// <summary>The preset of a name, if there is one.</summary>
     public static Option<BlobsPreset> Named(string name) => name == "smoke" ? Some(Smoke) : None;
@@ -37,46 +44,47 @@ public sealed record BlobsPreset(string Name, int Train, int Val, int Test, int 
 /// is the domain's: data, model, training, export, evaluation, re-evaluation, benchmark cases. Planning, the search,
 /// trials, resume, gather, fitting, reeval and bench loops are the study's.
 /// </summary>
-public sealed class BlobsRunner() : DomainRunner<BlobsPreset, BlobsData, BlobsModel>("blobs", "generated", "points", BlobsPreset.Named)
+public sealed class BlobsRunner() : DomainRunner<BlobsPreset, BlobsData, BlobsModel, BlobsNet>("blobs", "generated", "points", BlobsPreset.Named)
 {
     /// <inheritdoc />
     protected override Either<Problem, BlobsData> ReadPrepared(string path) => BlobsData.Read(path);
 
     /// <inheritdoc />
+    protected override void WritePrepared(string path, BlobsData data) => data.Write(path);
+
+    /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
-        => [new CurveSpec("blobs:val_nll", "val_nll", "test_nll", Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 2))];
+        => CurvesOf(plan, [("val_nll", "test_nll", Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 2))]);
 
     /// <inheritdoc />
     public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
-        => from p in Preset(o.Preset)
+        => from p in RunPreset(o, "mlp", (p, _) => p)
            let data = BlobsData.Generate(p.Train, p.Val + p.Test, p.Dim, p.Classes, o.Seed)
            from shards in Shards.Halving(Enumerable.Repeat(1, p.Train).ToList(), p.Shards, SizeUnit)
-           select Space(o, p, data, shards, files);
+           select Space(o, p, DefaultData, data, shards, files, report, $"blobs: {p.Train:N0} points, data {data.Fingerprint}", p.Classes,
+               m => TrialKit.CountParameters(() => new BlobsNet(m, p.Dim, p.Classes)));
 
-    List<PlanRow> Space(RunOptions o, BlobsPreset p, BlobsData data, Seq<Shard> shards, StudyFiles files)
+    /// <inheritdoc />
+    protected override (BlobsNet Net, TrainOutcome Outcome) Train(TrialContext t, TrainSettings settings, Device device, Action<int, double> progress)
+        => Train(t.Data, t.Shard, t.Model, t.Preset, settings, device);
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<(string Suffix, byte[] Bytes)> Export(TrialContext t, BlobsNet net)
+        => [("", net.Export(TrialKit.Metadata(t.Plan, t.Model.Name, Keys(t.Preset)), t.Data.Dim))];
+
+    /// <inheritdoc />
+    protected override TrialRow Measure(TrialContext t, InferenceSession[] sessions, TrainOutcome outcome, TrialRow row)
     {
-        data.Write(files.Prepared(Name));
-        return TrialKit.Grid(Name, p.Name, o, DefaultData, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, p.Hyper, p.Classes,
-            _ => "mlp", m => TrialKit.CountParameters(() => new BlobsNet(m, p.Dim, p.Classes)));
+        var (val, _) = Nll(sessions[0], t.Data, 0, t.Preset.Val);
+        var (test, _) = Nll(sessions[0], t.Data, t.Preset.Val, t.Preset.Test);
+        return row.WithMetrics(new Dictionary<string, double> { ["val_nll"] = val, ["test_nll"] = test }) with { OrtTorchGap = val - outcome.BestValidation };
     }
 
     /// <inheritdoc />
-    protected override TrialRow RunTrial(PlanRow plan, BlobsPreset p, BlobsData data, BlobsModel model, Device device, int threads,
-        StudyFiles files, Reporter report, string tag)
-    {
-        var shard = TrialKit.Shard(plan);
-        var settings = TrialKit.Settings(plan, p.MaxEpochs, p.Patience, 1.0);
-        return TrialKit.TrainExportEvaluate(plan, TrialKit.Row(plan, SizeUnit, "mlp", model.Width, 1, device), files, threads, report,
-            $"{tag} training {model.Name} on {shard.Size} points",
-            _ => Train(data, shard, model, p, settings, device),
-            net => [("", net.Export(TrialKit.Metadata(plan, model.Name, Keys(p)), data.Dim))],
-            (sessions, outcome, row) =>
-            {
-                var (val, _) = Nll(sessions[0], data, 0, p.Val);
-                var (test, _) = Nll(sessions[0], data, p.Val, p.Test);
-                return row.WithMetrics(new Dictionary<string, double> { ["val_nll"] = val, ["test_nll"] = test }) with { OrtTorchGap = val - outcome.BestValidation };
-            });
-    }
+    protected override (int Width, int Depth) Shape(BlobsModel m) => (m.Width, 1);
+
+    /// <inheritdoc />
+    protected override string Summary(TrialRow row) => $"val NLL {row.Metric("val_nll"):F4}";
 
     static Dictionary<string, string> Keys(BlobsPreset p) => new()
     {
@@ -123,14 +131,16 @@ public sealed class BlobsRunner() : DomainRunner<BlobsPreset, BlobsData, BlobsMo
         return (sum / n, clock.Elapsed.TotalSeconds);
     }
 
+    readonly ReevalSets<BlobsData> reevalSets = new();
+
     /// <inheritdoc />
     public override Either<Problem, ReevalMeasurement> Reevaluate(ReevalRequest r, InferenceSession session)
-    {
-        var points = r.Metadata["points"].Split(',').Select(int.Parse).ToArray();
-        var data = BlobsData.Generate(points[0], points[1] + points[2], int.Parse(r.Metadata["dim"]), int.Parse(r.Metadata["classes"]), long.Parse(r.Metadata["seed"]));
-        var (nll, seconds) = Nll(session, data, 0, points[1]);
-        return new ReevalMeasurement("val_nll", nll, points[1], points[1], [seconds], DefaultData, data.Fingerprint);
-    }
+        => from _ in r.Require("points", "dim", "classes", "seed")
+           let points = r.Metadata["points"].Split(',').Select(int.Parse).ToArray()
+           from data in reevalSets.Get(r, $"{r.Metadata["points"]}|{r.Metadata["dim"]}|{r.Metadata["classes"]}|{r.Metadata["seed"]}",
+               () => Right<Problem, BlobsData>(BlobsData.Generate(points[0], points[1] + points[2], r.Int("dim"), r.Int("classes"), r.Long("seed"))))
+           let measured = Nll(session, data, 0, points[1])
+           select new ReevalMeasurement("val_nll", measured.Nll, points[1], points[1], [measured.Seconds], DefaultData, data.Fingerprint);
 
     /// <inheritdoc />
     public override Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report)

@@ -6,7 +6,7 @@ namespace Lab.Stages.Domains.Speech;
 /// <param name="Depth">GRU layers (ds2) or hidden convolution blocks (conv).</param>
 /// <param name="Channels">ds2: channels of its two 2-D convolutions.</param>
 /// <param name="TimeStride">Frames per output step (3: 30 ms, about 33 outputs a second).</param>
-public sealed record SpeechModelSpec(string Arch, int Width, int Depth, int Channels = 8, int TimeStride = 3)
+public sealed record SpeechModelSpec(string Arch, int Width, int Depth, int Channels = 8, int TimeStride = 3) : Lab.Stages.Search.IModelSpec
 {
     /// <summary>Canonical name, part of the trial id.</summary>
     public string Name => Arch == "ds2" ? $"ds2-w{Width}-l{Depth}-c{Channels}-s{TimeStride}" : $"conv-w{Width}-l{Depth}-s{TimeStride}";

@@ -1,0 +1,29 @@
+namespace Lab.Stages.Core;
+
+/// <summary>
+/// An ordered list of units (words, characters, subword pieces): a unit's id is its position, a unit not in it reads as
+/// <paramref name="UnknownId"/>; its SHA-256 names it in model metadata. The base of each domain's vocabulary.
+/// </summary>
+/// <param name="Units">The units in id order.</param>
+/// <param name="UnknownId">The id of a unit not in the list.</param>
+public abstract record Lexicon(IReadOnlyList<string> Units, int UnknownId)
+{
+    readonly Dictionary<string, int> index = Units.Select((u, i) => (u, i)).ToDictionary(x => x.u, x => x.i, StringComparer.Ordinal);
+
+    /// <summary>Number of ids.</summary>
+    public int Size => Units.Count;
+
+    /// <summary>SHA-256 of the units joined by newlines.</summary>
+    public string Hash => Hashing.Sha256(string.Join('\n', Units));
+
+    /// <summary>Id of a unit, <see cref="UnknownId"/> when absent.</summary>
+    public int Id(string unit) => index.TryGetValue(unit, out var id) ? id : UnknownId;
+
+    /// <summary>The distinct units seen at least <paramref name="minCount"/> times, most frequent first (ties in ordinal order).</summary>
+    public static IEnumerable<string> ByFrequency(IEnumerable<string> units, long minCount = 1)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var u in units) counts[u] = counts.GetValueOrDefault(u) + 1;
+        return counts.Where(kv => kv.Value >= minCount).OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key);
+    }
+}
