@@ -35,6 +35,21 @@ public static class Summary
         return $" (bound at {bound.Count} of {points.Count} points: {string.Join(", ", causes)}; largest model trained {largest:N0} parameters)";
     }
 
+    /// <summary>
+    /// Whether a point's seeds disagree: its relative spread is over 2 % and over 5 × the median relative spread of its
+    /// curve's points. Seen when one seed failed to train, or left a plateau the others did not (word-level RHNs): the
+    /// point's mean then describes the optimiser more than the data, and the report says so.
+    /// </summary>
+    public static bool SeedsDisagree(CurveRow point, IReadOnlyList<CurveRow> curve)
+    {
+        static double Rel(CurveRow c) => c.Seeds >= 2 && double.IsFinite(c.ErrorStd) && c.Error > 0 ? c.ErrorStd / c.Error : double.NaN;
+        double rel = Rel(point);
+        if (!(rel > 0.02)) return false;
+        var spreads = curve.Where(c => c.Curve == point.Curve).Select(Rel).Where(double.IsFinite).Order().ToList();
+        double median = spreads.Count % 2 == 1 ? spreads[spreads.Count / 2] : (spreads[spreads.Count / 2 - 1] + spreads[spreads.Count / 2]) / 2;
+        return rel > 5 * median;
+    }
+
     static string BetaP(IReadOnlyList<FitRow> fits, CurveSpec s, IReadOnlyList<CurveRow> curve, IReadOnlyList<TrialRow> rows)
     {
         var p = Param(fits, $"{s.Name}:model_size", "power", "beta");
@@ -61,7 +76,8 @@ public static class Summary
     {
         c.Curve, c.ShardIndex.ToString(CultureInfo.InvariantCulture), c.M.ToString("N0", CultureInfo.InvariantCulture), c.Model,
         c.Params.ToString("N0", CultureInfo.InvariantCulture), c.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
-        $"{F(c.Error)} ± {F(c.ErrorStd)} ({c.Seeds})" + (c.BudgetStops > 0 ? $", {c.BudgetStops} at the epoch budget" : ""), F(c.TestError), c.Bracketed ? "yes" : $"no: {c.BoundBy}",
+        $"{F(c.Error)} ± {F(c.ErrorStd)} ({c.Seeds})" + (c.BudgetStops > 0 ? $", {c.BudgetStops} at the epoch budget" : "") +
+            (SeedsDisagree(c, x.Curve) ? ", seeds disagree" : ""), F(c.TestError), c.Bracketed ? "yes" : $"no: {c.BoundBy}",
         c.TrialsInShard.ToString(CultureInfo.InvariantCulture)
     });
 

@@ -25,6 +25,29 @@ public class SummaryTests
     }
 }
 
+/// <summary>The summary's caution on points whose seeds disagree.</summary>
+public class SeedDisagreementTests
+{
+    static CurveRow P(string curve, int shard, double error, double std, int seeds = 3)
+        => new() { Curve = curve, ShardIndex = shard, Error = error, ErrorStd = std, Seeds = seeds };
+
+    [Fact]
+    public void A_point_far_noisier_than_its_curve_is_flagged_and_ordinary_noise_is_not()
+    {
+        // measured: lm/rhn shards 3 and 4 (0.17 and 0.46 nats on 5.65 and 5.28) among points of 0.01 nats
+        CurveRow[] curve = [P("lm/rhn", 0, 6.07, 0.005), P("lm/rhn", 1, 5.98, 0.001), P("lm/rhn", 2, 5.91, 0.001),
+            P("lm/rhn", 3, 5.65, 0.17), P("lm/rhn", 4, 5.28, 0.46), P("lm/rhn", 5, 4.78, 0.01)];
+        Assert.Equal([false, false, false, true, true, false], curve.Select(c => Summary.SeedsDisagree(c, curve)));
+        // a noisy curve whose points are all alike (3–8 %, the image cnn) is not flagged
+        CurveRow[] even = [P("c", 0, 0.41, 0.032), P("c", 1, 0.37, 0.012), P("c", 2, 0.33, 0.027), P("c", 3, 0.31, 0.016)];
+        Assert.DoesNotContain(true, even.Select(c => Summary.SeedsDisagree(c, even)));
+        // a single seed, or another curve's points, say nothing
+        Assert.False(Summary.SeedsDisagree(P("lm/rhn", 3, 5.65, double.NaN, 1), curve));
+        CurveRow other = P("x", 0, 1.0, 0.5);
+        Assert.True(Summary.SeedsDisagree(other, [.. curve, other, P("x", 1, 1.0, 0.01), P("x", 2, 1.0, 0.01)]));
+    }
+}
+
 /// <summary>The study's extrapolation check: the two largest points predicted from the rest.</summary>
 public class ExtrapolationCheckTests
 {
