@@ -114,4 +114,4 @@ public static class StudySearch
 
 /// <summary>One family's search as replayed: its state, its next trials and every trial asked for so far as plan rows,
 /// and the plan row of any trial.</summary>
-public sealed record FamilySearch(string Family, SearchState State, List<PlanRow> Next, List<PlanRow> Visited, Func<SearchTrial, PlanRow?> Row);
+public sealed record FamilySearch(string Family, SearchState State, IReadOnlyList<PlanRow> Next, IReadOnlyList<PlanRow> Visited, Func<SearchTrial, PlanRow?> Row);

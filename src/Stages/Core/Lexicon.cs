@@ -8,7 +8,15 @@ namespace Lab.Stages.Core;
 /// <param name="UnknownId">The id of a unit not in the list.</param>
 public abstract record Lexicon(IReadOnlyList<string> Units, int UnknownId)
 {
-    readonly Dictionary<string, int> index = Units.Select((u, i) => (u, i)).ToDictionary(x => x.u, x => x.i, StringComparer.Ordinal);
+    readonly Dictionary<string, int> index = Index(Units);
+
+    // a unit listed twice keeps its first id (a vocabulary read from altered metadata then fails its hash check, not here)
+    static Dictionary<string, int> Index(IReadOnlyList<string> units)
+    {
+        var index = new Dictionary<string, int>(units.Count, StringComparer.Ordinal);
+        for (int i = 0; i < units.Count; i++) index.TryAdd(units[i], i);
+        return index;
+    }
 
     /// <summary>Number of ids.</summary>
     public int Size => Units.Count;
@@ -18,6 +26,13 @@ public abstract record Lexicon(IReadOnlyList<string> Units, int UnknownId)
 
     /// <summary>Id of a unit, <see cref="UnknownId"/> when absent.</summary>
     public int Id(string unit) => index.TryGetValue(unit, out var id) ? id : UnknownId;
+
+    /// <summary>Equal when the units are equal, in order (the id index is derived from them, not part of the value).</summary>
+    public virtual bool Equals(Lexicon? other)
+        => other is not null && other.GetType() == GetType() && UnknownId == other.UnknownId && Units.SequenceEqual(other.Units, StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(UnknownId, Size, Size > 0 ? Units[0] : "");
 
     /// <summary>The distinct units seen at least <paramref name="minCount"/> times, most frequent first (ties in ordinal order).</summary>
     public static IEnumerable<string> ByFrequency(IEnumerable<string> units, long minCount = 1)

@@ -5,8 +5,14 @@ namespace Lab.Stages.Language;
 /// the most frequent units of the full training split (ties in ordinal order). Fixed once, so losses are comparable
 /// across shard sizes.
 /// </summary>
-public sealed record Vocabulary(IReadOnlyList<string> Words) : Lexicon(Words, Unk)
+public sealed record Vocabulary : Lexicon
 {
+    /// <summary>A vocabulary of these units, in id order.</summary>
+    public Vocabulary(IReadOnlyList<string> words) : base(words, Unk) { }
+
+    /// <summary>The units in id order.</summary>
+    public IReadOnlyList<string> Words => Units;
+
     /// <summary>Unknown-word id.</summary>
     public const int Unk = 0;
     /// <summary>End-of-example id.</summary>
