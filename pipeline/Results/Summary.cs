@@ -45,9 +45,7 @@ public static class Summary
         static double Rel(CurveRow c) => c.Seeds >= 2 && double.IsFinite(c.ErrorStd) && c.Error > 0 ? c.ErrorStd / c.Error : double.NaN;
         double rel = Rel(point);
         if (!(rel > 0.02)) return false;
-        var spreads = curve.Where(c => c.Curve == point.Curve).Select(Rel).Where(double.IsFinite).Order().ToList();
-        double median = spreads.Count % 2 == 1 ? spreads[spreads.Count / 2] : (spreads[spreads.Count / 2 - 1] + spreads[spreads.Count / 2]) / 2;
-        return rel > 5 * median;
+        return rel > 5 * Statistics.Median(curve.Where(c => c.Curve == point.Curve).Select(Rel).Where(double.IsFinite));
     }
 
     static string BetaP(IReadOnlyList<FitRow> fits, CurveSpec s, IReadOnlyList<CurveRow> curve, IReadOnlyList<TrialRow> rows)

@@ -22,10 +22,7 @@ public sealed record SearchSettings(int Seeds = 3, double MarginFloor = 0.01, do
     /// every later shard until every size is "within the noise" and the walk ends at the bottom of its ladder.</summary>
     public double Margin(IReadOnlyList<double> relativeStds)
     {
-        var known = relativeStds.Where(double.IsFinite).Order().ToList();
-        if (known.Count == 0) return MarginFloor;
-        int n = known.Count;
-        double median = n % 2 == 1 ? known[n / 2] : (known[n / 2 - 1] + known[n / 2]) / 2;
-        return Math.Max(MarginFloor, NoiseZ * median);
+        double median = Lab.Stages.Core.Statistics.Median(relativeStds.Where(double.IsFinite));
+        return double.IsNaN(median) ? MarginFloor : Math.Max(MarginFloor, NoiseZ * median);
     }
 }
