@@ -15,7 +15,7 @@ public static class Cli
         System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
         Reporter NewReporter(bool quiet) => new(quiet, errors, stdout);
         var domain = new System.CommandLine.Option<string>("--domain") { Description = $"domain to study ({DomainRegistry.Names})", Required = true };
-        var preset = new System.CommandLine.Option<string>("--preset") { Description = "smoke | default | full", DefaultValueFactory = _ => "default" };
+        var preset = new System.CommandLine.Option<string>("--preset") { Description = "smoke | default | full, or a preset file of your own (JSON with the values of data/presets/<domain>.json; kept in the study folder)", DefaultValueFactory = _ => "default" };
         var data = new System.CommandLine.Option<string?>("--data") { Description = "the data instead of the default: a text file or folder (lm, charlm), IDX or image folders (image), TSV or Moses pair (nmt), manifest.jsonl or a folder with train/val/test.jsonl (speech)" };
         var output = new System.CommandLine.Option<string?>("--out") { Description = "output folder (default artifacts/<domain>)" };
         var device = new System.CommandLine.Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };

@@ -13,8 +13,8 @@ public interface IDomainRunner
     /// rate it offers, each model with its family and parameter count (<see cref="TrialKit.Grid"/>). The study's
     /// best-fit search decides which to train.</summary>
     Either<Problem, List<PlanRow>> Plan(RunOptions options, StudyFiles files, Reporter report);
-    /// <summary>How the study searches a preset's space (seeds, noise margin, caps).</summary>
-    Lab.Stages.Search.SearchSettings Search(string preset);
+    /// <summary>How the study searches a preset's space (seeds, noise margin, caps): a shipped preset or the study's own.</summary>
+    Either<Problem, Lab.Stages.Search.SearchSettings> Search(string preset, Study.StudyFiles study);
     /// <summary>The unit of training-set size m (tokens, images).</summary>
     string SizeUnit { get; }
     /// <summary>The curves the domain measures for a planned study; the first one's validation metric is the one the

@@ -75,11 +75,16 @@ public abstract class DomainRunner<TPreset, TData, TModel, TNet>(string name, st
     PreparedData<TData>? prepared;
 
     /// <inheritdoc />
-    public SearchSettings Search(string preset) => presets(preset).Match(p => p.Search, () => new SearchSettings());
+    public Either<Problem, SearchSettings> Search(string preset, StudyFiles study) => Preset(preset, study).Map(p => p.Search);
 
-    /// <summary>The preset of a name, or a problem listing the names.</summary>
-    protected Either<Problem, TPreset> Preset(string name)
-        => presets(name).ToEither(new Problem($"unknown preset '{name}'", "choose smoke, default or full"));
+    /// <summary>The preset of a name: a shipped one, else the study's own (<see cref="UserPreset"/>), else a problem
+    /// listing the names.</summary>
+    protected Either<Problem, TPreset> Preset(string name, StudyFiles? study = null)
+        => presets(name).Match(Right<Problem, TPreset>, () => UserPreset.OfStudy<TPreset>(study, name, ["smoke", "default", "full"]));
+
+    /// <summary>The preset a run names with --preset: a shipped one, or a preset file (kept in the study folder).</summary>
+    protected Either<Problem, TPreset> Preset(RunOptions o, bool keep = true)
+        => UserPreset.IsFile(o.Preset) ? UserPreset.Adopt<TPreset>(o.Preset, keep ? new StudyFiles(o.Out) : null, n => presets(n).IsSome) : Preset(o.Preset);
 
     /// <summary>Writes the prepared data into the study folder (every trial reads it back with <see cref="ReadPrepared"/>).</summary>
     protected abstract void WritePrepared(string path, TData data);
@@ -87,7 +92,7 @@ public abstract class DomainRunner<TPreset, TData, TModel, TNet>(string name, st
     /// <summary>The preset a run asks for with only the families --arch picks ("default": <paramref name="defaultArch"/>),
     /// on a device that is there.</summary>
     protected Either<Problem, TPreset> RunPreset(RunOptions o, string defaultArch, Func<TPreset, Seq<TModel>, TPreset> withModels)
-        => from p in Preset(o.Preset)
+        => from p in Preset(o)
            from models in TrialKit.Architectures(p.Models, m => m.Arch, o.Arch, defaultArch)
            from _ in Devices.Choose(o.Device)
            select withModels(p, models);
@@ -124,7 +129,7 @@ public abstract class DomainRunner<TPreset, TData, TModel, TNet>(string name, st
 
     /// <inheritdoc />
     public Either<Problem, TrialRow> Trial(PlanRow row, StudyFiles files, int threads, Reporter report, string tag)
-        => from p in Preset(row.Preset)
+        => from p in Preset(row.Preset, files)
            from data in (prepared ??= new PreparedData<TData>(Name, ReadPrepared, d => d.Fingerprint)).For(files, row)
            from device in Devices.Choose(row.Device)
            select RunTrial(new TrialContext(row, p, data, JsonSerializer.Deserialize<TModel>(row.ModelSpec)!, TrialKit.Shard(row), threads, report, tag), device, files);

@@ -7,6 +7,8 @@ public sealed record StudyFiles(string Dir)
     public string Space => Path.Combine(Dir, "space.parquet");
     /// <summary>plan.parquet: the trials the search asked for so far, numbered in that order.</summary>
     public string Plan => Path.Combine(Dir, "plan.parquet");
+    /// <summary>preset.json: the study's preset when it was given as a file (--preset my.json).</summary>
+    public string Preset => Path.Combine(Dir, "preset.json");
     /// <summary>The prepared data of a domain (tokenised, split), written once by the plan.</summary>
     public string Prepared(string domain) => Path.Combine(Dir, "prepared", $"{domain}.bin");
     /// <summary>A trial's own result file.</summary>

@@ -62,7 +62,7 @@ public static class StudyRunner
             $"{g.Min(r => r.Parameters):N0} to {g.Max(r => r.Parameters):N0} parameters)");
         report.Line($"search space: {space.Count} configurations = {space.Select(r => r.ShardIndex).Distinct().Count()} shards × " +
                     $"{string.Join(" + ", families)} × {space.Select(r => r.LearningRate).Distinct().Count()} learning rates; " +
-                    $"{domain.Search(space[0].Preset).Seeds} seeds at each shard's best fit");
+                    $"{domain.Search(space[0].Preset, files).Match(x => x.Seeds, _ => 0)} seeds at each shard's best fit");
         var advanced = await Advance(files, report, cache ?? new TrialCache(files, report), announce: false);
         if (advanced.IsLeft) return advanced.Map(_ => new List<PlanRow>());
         return await ReadPlan(files);
@@ -83,7 +83,9 @@ public static class StudyRunner
         var domain = DomainRegistry.Find(rows[0].Domain);
         if (domain.IsLeft) return domain.Map(_ => (new List<PlanRow>(), 0));
         var d = domain.Match(x => x, _ => throw new UnreachableException());
-        var settings = d.Search(rows[0].Preset);
+        var found = d.Search(rows[0].Preset, files);
+        if (found.IsLeft) return found.Map(_ => (new List<PlanRow>(), 0));
+        var settings = found.Match(x => x, _ => throw new UnreachableException());
         string metric = d.Curves(rows)[0].ValMetric;
         var searches = StudySearch.Replay(rows, settings, results.Read, metric);
         var plan = File.Exists(files.Plan) ? (await ReadPlan(files)).Match(p => p, _ => []) : [];
@@ -176,7 +178,9 @@ public static class StudyRunner
         var first = spaceRows.FirstOrDefault();
         var domain = first is null ? null : DomainRegistry.Find(first.Domain).Match(d => d, _ => null!);
         var specs = domain?.Curves(spaceRows) ?? [];
-        var settings = domain?.Search(first!.Preset) ?? new Lab.Stages.Search.SearchSettings();
+        var found = domain?.Search(first!.Preset, files);
+        if (found is { IsLeft: true }) return found.Value.Map(_ => 0);
+        var settings = found?.Match(x => x, _ => throw new UnreachableException()) ?? new Lab.Stages.Search.SearchSettings();
         string primary = specs.Count > 0 ? specs[0].ValMetric : "";
         var searches = specs.Count > 0 ? StudySearch.Replay(spaceRows, settings, cache.Read, primary) : [];
         var curves = specs.Select(spec => (spec, rows: StudySearch.Points(searches, spec, cache.Read))).ToList();

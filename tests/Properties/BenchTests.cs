@@ -12,11 +12,11 @@ public class BenchTests
     /// <summary>A small model of each domain to bench (a new domain adds its own here; the test says so when one is missing).</summary>
     static readonly Dictionary<string, (string Model, string[] Measures)> Small = new()
     {
-        ["lm"] = (Lab.Stages.Domains.Lm.LmPresets.Default.Models[0].Name, ["train_step", "train_mfu", "pipeline_loop", "eval_torch", "eval_ort"]),
-        ["charlm"] = (Lab.Stages.Domains.CharLm.CharLmPresets.Default.Models.Find(m => m.Arch == "rhn").Map(m => m.Name).IfNone(""), ["train_step", "train_mfu", "pipeline_loop", "eval_torch", "eval_ort"]),
-        ["image"] = (Lab.Stages.Domains.Image.ImagePreset.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_torch", "eval_ort"]),
-        ["nmt"] = (Lab.Stages.Domains.Nmt.NmtPreset.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_torch", "eval_ort", "greedy_ort"]),
-        ["speech"] = (Lab.Stages.Domains.Speech.SpeechPreset.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_ort"]),
+        ["lm"] = (Lab.Pipeline.Domains.Lm.LmRunner.Presets.Default.Models[0].Name, ["train_step", "train_mfu", "pipeline_loop", "eval_torch", "eval_ort"]),
+        ["charlm"] = (Lab.Pipeline.Domains.CharLm.CharLmRunner.Presets.Default.Models.Find(m => m.Arch == "rhn").Map(m => m.Name).IfNone(""), ["train_step", "train_mfu", "pipeline_loop", "eval_torch", "eval_ort"]),
+        ["image"] = (Lab.Stages.Domains.Image.ImagePreset.Shipped.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_torch", "eval_ort"]),
+        ["nmt"] = (Lab.Stages.Domains.Nmt.NmtPreset.Shipped.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_torch", "eval_ort", "greedy_ort"]),
+        ["speech"] = (Lab.Stages.Domains.Speech.SpeechPreset.Shipped.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_ort"]),
     };
 
     public static TheoryData<string> Domains => new(DomainRegistry.All.Map(d => d.Name));

@@ -28,11 +28,11 @@ public class CultureTests
     /// <summary>Every name and hyper string of every preset of every domain, and a trial id with a fractional learning rate.</summary>
     static List<string> Names() =>
     [
-        .. Presets.SelectMany(p => LmPresets.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
-        .. Presets.SelectMany(p => Lab.Stages.Domains.CharLm.CharLmPresets.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
-        .. Presets.SelectMany(p => NmtPreset.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
-        .. Presets.SelectMany(p => ImagePreset.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
-        .. Presets.SelectMany(p => SpeechPreset.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
+        .. Presets.SelectMany(p => Lab.Pipeline.Domains.Lm.LmRunner.Presets.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
+        .. Presets.SelectMany(p => Lab.Pipeline.Domains.CharLm.CharLmRunner.Presets.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
+        .. Presets.SelectMany(p => NmtPreset.Shipped.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
+        .. Presets.SelectMany(p => ImagePreset.Shipped.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
+        .. Presets.SelectMany(p => SpeechPreset.Shipped.Named(p).Map(x => x.Models.Map(m => m.Name).ToList().Append(x.Hyper)).IfNone([])),
         new TrialSpec("lm", "fp", 1, 100, 1000, "lstm-e8-h8-l1-d0.1", 0.0015, "h-0.5", 7).Id
     ];
 

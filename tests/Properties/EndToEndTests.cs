@@ -20,7 +20,7 @@ public class EndToEndTests(SmokeRunFixture smoke)
         Assert.Equal(0, smoke.ExitCode);
         var outDir = smoke.Out;
         var trials = Rows<TrialRow>(Path.Combine(outDir, "trials.parquet"));
-        var preset = LmPresets.Smoke;
+        var preset = Lab.Pipeline.Domains.Lm.LmRunner.Presets.Smoke;
         var plan = Rows<Lab.Pipeline.Study.PlanRow>(Path.Combine(outDir, "plan.parquet"));
         Assert.Equal(plan.Count, trials.Count);
         Assert.All(trials, t => Assert.Equal("ok", t.Status));

@@ -25,7 +25,7 @@ public class ImageDataTests
         int k = 2 + kPick % 9;
         var train = Synthetic(seed.Get, 60, k);
         var test = Synthetic(seed.Get + 1, 5, k);
-        var preset = ImagePreset.Smoke with { ValPerClass = 7, Shards = new Lab.Stages.Subset.ShardLadder(k * 2, k * 16, 4) };
+        var preset = ImagePreset.Shipped.Smoke with { ValPerClass = 7, Shards = new Lab.Stages.Subset.ShardLadder(k * 2, k * 16, 4) };
         return ImageData.Prepare(train, test, preset, seed.Get).Match(d =>
         {
             bool balanced = Enumerable.Range(0, 4).All(s =>

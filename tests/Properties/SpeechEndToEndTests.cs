@@ -97,7 +97,7 @@ public class SpeechEndToEndTests
     {
         TorchSetup.Once();
         var dir = Temp();
-        var corpus = CorpusGenerator.Ensure(SpeechPreset.Smoke.Corpus, null, 2, new Reporter(quiet: true)).Match(o => o.Dir, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        var corpus = CorpusGenerator.Ensure(SpeechPreset.Shipped.Smoke.Corpus, null, 2, new Reporter(quiet: true)).Match(o => o.Dir, e => throw new Xunit.Sdk.XunitException(e.ToString()));
         // one manifest with absolute paths and no val/test files: the splits are cut from it by the seed
         var lines = new[] { "train", "val", "test" }.SelectMany(s => Manifest.Parse(s, corpus, File.ReadAllText(Path.Combine(corpus, $"{s}.jsonl")))
             .Match(e => e.ToList(), e => throw new Xunit.Sdk.XunitException(e.ToString())))
@@ -144,7 +144,7 @@ public class SpeechEndToEndTests
         try
         {
             Environment.SetEnvironmentVariable("PATH", bin);
-            var problem = CorpusGenerator.Ensure(SpeechPreset.Smoke.Corpus, dir, 1, new Reporter(quiet: true)).Match(_ => "generated", e => e.ToString());
+            var problem = CorpusGenerator.Ensure(SpeechPreset.Shipped.Smoke.Corpus, dir, 1, new Reporter(quiet: true)).Match(_ => "generated", e => e.ToString());
             Assert.Contains("no speech synthesiser is installed", problem);
             Assert.Contains("apt-get install espeak-ng", problem);
             foreach (var package in new[] { " flite ", " festival ", "festvox-kallpc16k", "festvox-us-slt-hts", " sox" }) Assert.Contains(package, problem);

@@ -9,12 +9,15 @@ namespace Lab.Pipeline.Domains.CharLm;
 /// units, bits per character as the curve (cross-entropy in nats beside it), recurrent highway networks by default
 /// (`--arch lstm|all`).
 /// </summary>
-public sealed class CharLmRunner() : TextLmRunner("charlm", "data/lm/gutenberg.txt.gz", CharLmPresets.Named, Characters.Units, BitsPerChar, "rhn")
+public sealed class CharLmRunner() : TextLmRunner("charlm", "data/lm/gutenberg.txt.gz", Presets.Named, Characters.Units, BitsPerChar, "rhn")
 {
+    /// <summary>The character-level presets (smoke, default, full): data/presets/charlm.json.</summary>
+    public static readonly PresetSet<LmPreset> Presets = new("charlm");
+
     /// <summary>Bits per character: the cross-entropy in nats divided by ln 2.</summary>
     public static readonly LmMetric BitsPerChar = new("val_bits_per_char", "test_bits_per_char", 1 / Math.Log(2));
 
     /// <inheritdoc />
     protected override IEnumerable<(LmModelSpec Spec, int Vocab)> BenchModels =>
-        CharLmPresets.Default.Models.Map(m => (m, 100));
+        Presets.Default.Models.Map(m => (m, 100));
 }

@@ -14,7 +14,7 @@ public static class ImageBench
         var set = Set(2048);
         var data = new ImageData(Set(500), Set(10), set, 0.3f, 0.35f, "bench");
         var batch = Enumerable.Range(0, 64).ToArray();
-        foreach (var spec in ImagePreset.Default.Models)
+        foreach (var spec in ImagePreset.Shipped.Default.Models)
         {
             manual_seed(1);
             using var net = new ConvNet(spec, 1, 10, 0.3f, 0.35f);
@@ -33,7 +33,7 @@ public static class ImageBench
 
     static TrainOutcome Loop(ImageData data, ImageModelSpec spec)
     {
-        var preset = ImagePreset.Default with { MinImagesPerEpoch = 0 };
+        var preset = ImagePreset.Shipped.Default with { MinImagesPerEpoch = 0 };
         var (model, outcome) = ImageTraining.Run(data, new Lab.Stages.Subset.Shard(0, data.Train.Count, data.Train.Count, 0), spec, preset, BenchKit.OneEpoch, CPU);
         model.Dispose();
         return outcome;

@@ -9,7 +9,7 @@ namespace Lab.Pipeline.Domains.Image;
 /// measures top-1, top-5 and cross-entropy with ONNX Runtime. Curves: each metric for the best model of any family,
 /// and for each family alone (so their exponents can be compared).
 /// </summary>
-public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageModelSpec, ConvNet>("image", "data/image", "images", ImagePreset.Named)
+public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageModelSpec, ConvNet>("image", "data/image", "images", ImagePreset.Shipped.Named)
 {
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
@@ -90,7 +90,7 @@ public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageMo
         => from _ in r.Require("preprocessing", "seed", "val_per_class", "data_source")
            from __ in r.SameVersion("preprocessing", ImageData.Version, "preprocessing")
            from dataPath in r.DataOrShipped(DefaultData, "images")
-           let preset = ImagePreset.Default with { ValPerClass = r.Int("val_per_class"), Shards = new ShardLadder(1, 1, 1) }
+           let preset = ImagePreset.Shipped.Default with { ValPerClass = r.Int("val_per_class"), Shards = new ShardLadder(1, 1, 1) }
            from data in reevalSets.Get(r, $"{Path.GetFullPath(dataPath)}|{r.Long("seed")}|{preset.ValPerClass}",
                () => ImageFiles.Load(dataPath).Bind(s => ImageData.Prepare(s.Train, s.Test, preset, r.Long("seed"))))
            let batch = r.BatchOr(256)

@@ -19,10 +19,10 @@ public static class NmtBench
         var corpus = Enumerable.Range(0, 512).Select(_ => Pair()).ToArray();
         var vocab = new NmtVocabulary(Enumerable.Range(0, V).Select(i => $"p{i}").ToArray());
         var data = new NmtData(new Bpe([]), vocab, corpus, eval[..64], eval[..8], [], [], "bench");
-        foreach (var spec in NmtPreset.Default.Models)
+        foreach (var spec in NmtPreset.Shipped.Default.Models)
         {
             manual_seed(1);
-            using var model = NmtTraining.Create(spec, V, NmtPreset.Default.MaxLen);
+            using var model = NmtTraining.Create(spec, V, NmtPreset.Shipped.Default.MaxLen);
             using var opt = new ExplicitAdam(model.parameters(), 1e-3);
             model.eval();
             var (scoring, encoder, step) = NmtExport.Graphs(model, new Dictionary<string, string> { ["domain"] = "nmt" });
@@ -46,7 +46,7 @@ public static class NmtBench
 
     static TrainOutcome Loop(NmtData data, NmtModelSpec spec)
     {
-        var preset = NmtPreset.Default with { MinTokensPerEpoch = 0 };
+        var preset = NmtPreset.Shipped.Default with { MinTokensPerEpoch = 0 };
         var (model, outcome) = NmtTraining.Run(data, new Lab.Stages.Subset.Shard(0, data.Train.Length, data.Train.Length * (Len + 1), 0), spec, preset, BenchKit.OneEpoch, CPU);
         model.Dispose();
         return outcome;

@@ -9,7 +9,7 @@ namespace Lab.Pipeline.Domains.Nmt;
 /// scoring, encoder and decoder-step graphs, measures per-token cross-entropy (the curve) with ONNX Runtime, and corpus
 /// BLEU of greedy translations decoded through ONNX Runtime.
 /// </summary>
-public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec, nn.Module<Tensor, Tensor, Tensor>>("nmt", "data/nmt/kjv-rv1909.tsv.gz", "target tokens", NmtPreset.Named)
+public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec, nn.Module<Tensor, Tensor, Tensor>>("nmt", "data/nmt/kjv-rv1909.tsv.gz", "target tokens", NmtPreset.Shipped.Named)
 {
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
@@ -109,11 +109,11 @@ public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec,
            let bpe = new Bpe(r.Metadata["bpe_merges"].Split('\n').Where(l => l.Length > 0).Select(l => { int i = l.IndexOf(' '); return (l[..i], l[(i + 1)..]); }).ToArray())
            from dataPath in r.DataOrShipped(DefaultData, "corpus")
            let reverse = r.Metadata["direction"] == "reverse"
-           let preset = NmtPreset.Default with { ValPairs = r.Int("val_pairs"), TestPairs = r.Int("test_pairs"), MaxLen = r.Int("max_len"), Shards = new ShardLadder(1, 1, 1) }
+           let preset = NmtPreset.Shipped.Default with { ValPairs = r.Int("val_pairs"), TestPairs = r.Int("test_pairs"), MaxLen = r.Int("max_len"), Shards = new ShardLadder(1, 1, 1) }
            from data in reevalSets.Get(r, $"{Path.GetFullPath(dataPath)}|{r.Metadata["seed"]}|{preset.ValPairs}|{preset.TestPairs}|{preset.MaxLen}|{reverse}|{vocab.Hash}",
                () => ParallelFiles.Load(dataPath).Bind(c => NmtData.Prepare(reverse ? c.Pairs.Select(x => (x.Item2, x.Item1)).ToList() : c.Pairs,
                    preset, r.Long("seed"), bpe, vocab)))
-           let batch = r.BatchOr(NmtPreset.Default.EvalBatch)
+           let batch = r.BatchOr(NmtPreset.Shipped.Default.EvalBatch)
            let result = NmtOrtEval.CrossEntropy(session, data.Val, batch)
            select new ReevalMeasurement("val_cross_entropy", result.Nats, result.Tokens, batch, result.BatchSeconds, dataPath, data.Fingerprint);
 

@@ -22,7 +22,7 @@ public static class SpeechBench
         }).ToArray());
         var data = new SpeechData(set, new SpeechSet(set.Items[..32]), new SpeechSet(set.Items[..8]), vocab, "bench");
         var batches = SpeechBatches.Bucketed(set, Enumerable.Range(0, set.Count).ToArray(), 32, new Random(2));
-        foreach (var spec in SpeechPreset.Default.Models)
+        foreach (var spec in SpeechPreset.Shipped.Default.Models)
         {
             manual_seed(1);
             using var net = SpeechTraining.Create(spec, vocab.Size);
@@ -43,7 +43,7 @@ public static class SpeechBench
 
     static TrainOutcome Loop(SpeechData data, SpeechModelSpec spec)
     {
-        var preset = SpeechPreset.Default with { MinFramesPerEpoch = 0 };
+        var preset = SpeechPreset.Shipped.Default with { MinFramesPerEpoch = 0 };
         var (model, outcome) = SpeechTraining.Run(data, new Lab.Stages.Subset.Shard(0, data.Train.Count, data.Train.Items.Sum(u => (long)u.Frames), 0), spec, preset, BenchKit.OneEpoch, CPU);
         model.Dispose();
         return outcome;

@@ -9,7 +9,7 @@ namespace Lab.Pipeline.Domains.Speech;
 /// audio); a trial trains one CTC recogniser (Deep-Speech-2-like or convolution-only), exports it to ONNX and measures
 /// CTC loss per character, character and word error rate of greedy decoding with ONNX Runtime.
 /// </summary>
-public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, SpeechModelSpec, CtcModel>("speech", CorpusGenerator.Root, "frames", SpeechPreset.Named)
+public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, SpeechModelSpec, CtcModel>("speech", CorpusGenerator.Root, "frames", SpeechPreset.Shipped.Named)
 {
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
@@ -24,7 +24,7 @@ public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, Spee
 
     /// <summary>Synthesises the default corpus of the preset and seed (or finds it made), and prints where it is.</summary>
     public override Either<Problem, int> Prepare(RunOptions o, Reporter report)
-        => from p in Preset(o.Preset)
+        => from p in Preset(o, keep: false)
            from c in CorpusGenerator.Ensure(p.Corpus with { Seed = o.Seed }, null, Threads(o.Threads), report)
            select Done(c, report);
 
@@ -144,9 +144,9 @@ public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, Spee
         if (here is not null) return here;
         if (!Synthesised(meta)) return new Problem($"{r.ModelPath}: its data '{meta["data_source"]}' is not on this machine", "give it with --data");
         // a synthesised corpus is deterministic: make it again (its fingerprint is checked against the model's)
-        var preset = SpeechPreset.Named(meta.GetValueOrDefault("preset", "default"));
+        var preset = SpeechPreset.Shipped.Named(meta.GetValueOrDefault("preset", "default"));
         if (preset.IsNone) return new Problem($"{r.ModelPath}: preset '{meta.GetValueOrDefault("preset", "")}' is not in this build, so its corpus cannot be synthesised again", "give the corpus with --data");
-        var spec = preset.Match(p => p, () => SpeechPreset.Default).Corpus with { Seed = r.Long("seed") };
+        var spec = preset.Match(p => p, () => SpeechPreset.Shipped.Default).Corpus with { Seed = r.Long("seed") };
         if (resynthesised.TryGetValue(spec, out var dir)) return dir;
         return CorpusGenerator.Ensure(spec, null, Environment.ProcessorCount, new Reporter())
             .Map(made => resynthesised[spec] = made.Dir).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });

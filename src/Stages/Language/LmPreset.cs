@@ -6,7 +6,7 @@ namespace Lab.Stages.Language;
 /// <summary>
 /// Plain values that size a language-model study (words or characters): data splits, the shard ladder, the model-size
 /// and learning-rate ladders the best-fit search walks (every family's: `--arch` picks), the training budget and the
-/// search's settings. Each text domain names its own presets.
+/// search's settings. Each text domain ships its own presets (data/presets/lm.json, charlm.json).
 /// </summary>
 public sealed record LmPreset(
     string Name, int VocabSize, int SeqLen, int BatchSize, int EvalBatch, int MaxExampleTokens,
@@ -16,12 +16,4 @@ public sealed record LmPreset(
 {
     /// <summary>Canonical string of the training hyper-parameters that are not in the model or learning rate.</summary>
     public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v{VocabSize}-t{SeqLen}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinTokensPerEpoch}-clip{ClipNorm}-plateau0.5");
-
-    /// <summary>A family's size ladder: one spec per width (embedding = state width), the same depth and dropout.</summary>
-    public static Seq<LmModelSpec> Ladder(string arch, int depth, double dropout, params int[] widths)
-        => new(widths.Select(w => new LmModelSpec(w, w, depth, dropout, arch)));
-
-    /// <summary>The preset of a name among a domain's presets (case-insensitive), if there is one.</summary>
-    public static Option<LmPreset> Find(string name, params LmPreset[] presets)
-        => presets.Where(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).HeadOrNone();
 }

@@ -8,6 +8,8 @@ namespace Lab.Stages.Search;
 /// share one preset record.</summary>
 public interface IPreset
 {
+    /// <summary>The preset's name (smoke, default, full, or a user's own).</summary>
+    string Name { get; }
     /// <summary>How the study searches this preset's space.</summary>
     SearchSettings Search { get; }
     /// <summary>Epoch budget of a trial.</summary>
@@ -23,8 +25,6 @@ public interface IPreset
 /// <typeparam name="TModel">The domain's model spec.</typeparam>
 public interface IPreset<TModel> : IPreset where TModel : IModelSpec
 {
-    /// <summary>The preset's name (smoke, default, full).</summary>
-    string Name { get; }
     /// <summary>The shard ladder.</summary>
     ShardLadder Shards { get; }
     /// <summary>The models of every family, each on its size ladder.</summary>
