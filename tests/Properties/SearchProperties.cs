@@ -92,6 +92,23 @@ public class SearchProperties
             .Label($"spreads {string.Join(", ", spreads.Select(x => x.ToString("F4")))} → margin {margin:F4}");
     }
 
+    [Property(MaxTest = 100)]
+    public Property A_seed_that_failed_on_the_first_shard_does_not_widen_the_next_margins(PositiveInt a, PositiveInt noiseSeed, PositiveInt which)
+    {
+        // 0.5 % seed noise everywhere; on the first shard one of the three seeds of the best fit failed to train (its error
+        // 30 % above the others, as a CTC model stuck on blanks). With the plain spread the second shard's margin would be
+        // about 2 × 17 %; with the robust one it stays within a few times 2 × 0.5 % (three seeds, one of them chosen as the
+        // lowest of the walk, measure the noise only roughly).
+        int sizes = 7, rates = 5, shards = 3, sOpt = 2 + a.Get % 3, failed = 1 + which.Get % 2;
+        const double noise = 0.005;
+        double Noise(SearchTrial t) => noise * Normal(HashCode.Combine(noiseSeed.Get, t.Shard, t.Size, t.Lr, t.Replicate));
+        var s = new SearchSettings(Seeds: 3, MarginFloor: 0.001, MaxTrialsPerShard: 100);
+        var (state, _) = Run(shards, sizes, rates, s, t => Objective(t.Shard, t.Size, t.Lr, sOpt, 2, 100, 0.001) * (1 + Noise(t)) * (t.Shard == 0 && t.Replicate == failed ? 1.3 : 1));
+        var first = state.Done[0];
+        return (first.Std / first.Mean > 0.1 && state.Done.Skip(1).ForAll(r => r.Margin < 0.08))
+            .Label(string.Join("; ", state.Done.Map(r => $"shard {r.Shard} errors {string.Join(",", r.Errors.Map(e => e.ToString("F4")))} margin {r.Margin:F4}")));
+    }
+
     [Property(MaxTest = 150)]
     public Property A_noisy_objective_is_bracketed_within_the_noise(PositiveInt a, PositiveInt b, PositiveInt noiseSeed)
     {

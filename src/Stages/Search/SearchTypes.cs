@@ -30,6 +30,9 @@ public sealed record ShardResult(int Shard, Config Best, Seq<double> Errors, dou
     public double Mean => Errors.Average();
     /// <summary>Sample standard deviation over seeds (NaN for one seed).</summary>
     public double Std => Core.Statistics.SampleStd(Errors.ToList());
+    /// <summary>The seeds' noise relative to their median error, robust to one seed that failed to train
+    /// (<see cref="Core.Statistics.RobustStd"/>): what the next shards' margins are made of.</summary>
+    public double RelativeNoise => Core.Statistics.RobustStd(Errors.ToList()) / Core.Statistics.Median(Errors);
 }
 
 /// <summary>Where a family's search stands: the shards it has concluded, the trials it needs next (none: finished), and
