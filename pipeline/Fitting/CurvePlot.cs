@@ -95,9 +95,9 @@ public static class CurvePlot
         var line = p.Add.Scatter(xs, band.Select(b => Math.Log10(b.Value)).ToArray(), Colors.SteelBlue);
         line.MarkerSize = 0; line.LineWidth = 2; line.LegendText = $"{a.Fit.Family.Name} fit";
         // ±1 standard deviation of each point's seeds (points that carry them)
-        foreach (var o in a.Fit.Points.Where(o => o.Replicates is { Length: > 1 }))
+        foreach (var o in a.Fit.Points.Where(o => o.Replicates.Count > 1))
         {
-            var r = o.Replicates!;
+            var r = o.Replicates.ToList();
             double mean = r.Average(), sd = Lab.Stages.Core.Statistics.SampleStd(r);
             if (!(sd > 0) || mean - sd <= 0) continue;
             var bar = p.Add.Line(Math.Log10(o.M), Math.Log10(mean - sd), Math.Log10(o.M), Math.Log10(mean + sd));
@@ -105,7 +105,7 @@ public static class CurvePlot
         }
         var fitPts = pts.Where(x => x.Split == "fit").ToArray();
         var fitMarks = p.Add.Markers(fitPts.Select(x => Math.Log10(x.M)).ToArray(), fitPts.Select(x => Math.Log10(x.Observed)).ToArray(), MarkerShape.FilledCircle, 9, Colors.Black);
-        fitMarks.LegendText = a.Fit.Points.Any(o => o.Replicates is { Length: > 1 }) ? "fitted points (mean ± sd of seeds)" : "fitted points";
+        fitMarks.LegendText = a.Fit.Points.Any(o => o.Replicates.Count > 1) ? "fitted points (mean ± sd of seeds)" : "fitted points";
         var held = pts.Where(x => x.Split == "holdout").ToArray();
         if (held.Length > 0)
         {

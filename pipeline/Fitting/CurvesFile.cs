@@ -62,13 +62,13 @@ public static class CurvesFile
         return curves;
     }
 
-    /// <summary>The ';'-separated per-seed errors of a point (null when absent).</summary>
-    public static double[]? Replicates(string? text)
+    /// <summary>The ';'-separated per-seed errors of a point (empty when absent).</summary>
+    public static Seq<double> Replicates(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (string.IsNullOrWhiteSpace(text)) return default;
         var parts = text.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
-            : throw new FormatException($"column errors: '{p}' is not a number")).ToArray();
+            : throw new FormatException($"column errors: '{p}' is not a number")).ToSeq();
     }
 
     static List<Dictionary<string, string?>> ReadCsv(string path)

@@ -6,7 +6,7 @@ namespace Lab.Fit;
 /// <summary>A point as read from a curves file: size, error, which split it is in, and optionally the parameter count
 /// of the best model there, the errors of its seeds (whose mean is <paramref name="Error"/>; the bootstrap resamples them),
 /// and the training FLOPs and seconds of one run of that model (for the compute projections).</summary>
-public sealed record CurvePoint(double M, double Error, string Split = "fit", double? Params = null, double[]? Replicates = null,
+public sealed record CurvePoint(double M, double Error, string Split = "fit", double? Params = null, Seq<double> Replicates = default,
     double? Flops = null, double? Seconds = null);
 
 /// <summary>Options of a curve analysis (the `pipeline fit` flags).</summary>

@@ -74,12 +74,13 @@ public static class CurveFitter
     /// </summary>
     public static Observation[] WithSeedNoise(Observation[] sample, int r, int seed)
     {
-        if (!sample.Any(p => p.Replicates is { Length: > 1 })) return sample;
+        if (!sample.Any(p => p.Replicates.Count > 1)) return sample;
         return sample.Select((p, i) =>
         {
-            if (p.Replicates is not { Length: > 1 } reps || reps.Any(v => !double.IsFinite(v) || v <= 0)) return p;
+            var reps = p.Replicates;
+            if (reps.Count <= 1 || reps.Exists(v => !double.IsFinite(v) || v <= 0)) return p;
             var rng = new Random(unchecked(seed * 1_000_003 + r * 7919 + i * 104_729 + 1));
-            return p with { Error = Enumerable.Range(0, reps.Length).Average(_ => reps[rng.Next(reps.Length)]) };
+            return p with { Error = Enumerable.Range(0, reps.Count).Average(_ => reps[rng.Next(reps.Count)]) };
         }).ToArray();
     }
 

@@ -9,6 +9,18 @@ public class FitProperties
 {
     static bool Close(double a, double b, double rel) => Math.Abs(a - b) <= rel * Math.Max(Math.Abs(b), 1e-12);
 
+    [Property(MaxTest = 100)]
+    public bool Points_with_their_seeds_are_values(NormalFloat[] seeds, PositiveInt m)
+    {
+        // two points read from the same numbers are equal (a copy compares equal; one differing seed does not)
+        var errors = seeds.Select(x => x.Get).ToArray();
+        var a = new CurvePoint(m.Get, 1.0, Replicates: LanguageExt.Prelude.toSeq(errors));
+        var b = new CurvePoint(m.Get, 1.0, Replicates: LanguageExt.Prelude.toSeq(errors.ToArray()));
+        var changed = errors.Length == 0 ? a with { Replicates = LanguageExt.Prelude.Seq1(1.0) } : a with { Replicates = LanguageExt.Prelude.toSeq(errors.Select((e, i) => i == 0 ? e + 1 : e)) };
+        return a.Equals(b) && a.GetHashCode() == b.GetHashCode() && !a.Equals(changed)
+            && new Observation(m.Get, 1.0, a.Replicates).Equals(new Observation(m.Get, 1.0, b.Replicates));
+    }
+
     [Property(MaxTest = 60, Arbitrary = [typeof(CurveArbitraries)])]
     public Property Power_irreducible_recovers_noise_free_parameters(NoiseFreeCurve c)
     {

@@ -23,7 +23,7 @@ public class RequirementProperties
         {
             double m = 1000 * Math.Pow(2, k), flops = 300 * Math.Pow(m, t.Bc);
             double e = (t.A * Math.Pow(m, t.B) + t.G) * (1 + noise * (rng.NextDouble() * 2 - 1));
-            return new CurvePoint(m, e, "fit", 50 * Math.Pow(m, t.Bp), null, flops, flops / FlopsPerSecond);
+            return new CurvePoint(m, e, "fit", 50 * Math.Pow(m, t.Bp), default, flops, flops / FlopsPerSecond);
         }).ToList();
     }
 
