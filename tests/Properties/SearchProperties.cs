@@ -97,8 +97,8 @@ public class SearchProperties
     {
         // 0.5 % seed noise everywhere; on the first shard one of the three seeds of the best fit failed to train (its error
         // 30 % above the others, as a CTC model stuck on blanks). With the plain spread the second shard's margin would be
-        // about 2 × 17 %; with the robust one it stays within a few times 2 × 0.5 % (three seeds, one of them chosen as the
-        // lowest of the walk, measure the noise only roughly).
+        // about 2 × 17 %; without the failed seed it stays within a few times 2 × 0.5 % (three seeds, one of them chosen
+        // as the lowest of the walk, measure the noise only roughly).
         int sizes = 7, rates = 5, shards = 3, sOpt = 2 + a.Get % 3, failed = 1 + which.Get % 2;
         const double noise = 0.005;
         double Noise(SearchTrial t) => noise * Normal(HashCode.Combine(noiseSeed.Get, t.Shard, t.Size, t.Lr, t.Replicate));
@@ -107,6 +107,19 @@ public class SearchProperties
         var first = state.Done[0];
         return (first.Std / first.Mean > 0.1 && state.Done.Skip(1).ForAll(r => r.Margin < 0.08))
             .Label(string.Join("; ", state.Done.Map(r => $"shard {r.Shard} errors {string.Join(",", r.Errors.Map(e => e.ToString("F4")))} margin {r.Margin:F4}")));
+    }
+
+    [Property(MaxTest = 100)]
+    public Property Without_failed_seeds_a_point_s_noise_is_its_plain_seed_spread_at_most_points(PositiveInt seed)
+    {
+        // normal seed noise only: the failed-seed rule may leave a seed out by chance, but at few points (about 10 % of
+        // triples), so the margin made of their median is the plain spread's
+        var rng = new Random(seed.Get);
+        var points = Enumerable.Range(0, 60).Select(k => new ShardResult(k, new Lab.Stages.Search.Config(0, 0),
+            LanguageExt.Prelude.toSeq(Enumerable.Range(0, 3).Select(_ => 1 + 0.01 * Normal(rng.Next()))), 0.01, LanguageExt.Seq<string>.Empty, LanguageExt.Seq<SearchTrial>.Empty)).ToList();
+        int plain = points.Count(p => p.RelativeNoise == p.Std / p.Mean);
+        double ratio = Lab.Stages.Core.Statistics.Median(points.Select(p => p.RelativeNoise)) / Lab.Stages.Core.Statistics.Median(points.Select(p => p.Std / p.Mean));
+        return (plain >= 45 && ratio > 0.8).Label($"{plain} of 60 plain, median ratio {ratio:F3}");
     }
 
     [Property(MaxTest = 150)]

@@ -13,7 +13,7 @@ namespace Lab.Stages.Search;
 /// smaller one is within it, and the learning rate moves the same way. It stops when every neighbour is measured — the
 /// point is bracketed: a smaller size is measurably worse and a larger one measurably no better — or at a ladder's end or
 /// the trial cap, which the result names. The best-fit configuration is then trained with further seeds; their spread is
-/// the point's noise, and the median of the points' noise (each robust to one failed seed) sets the next shards' margin.</para>
+/// the point's noise, and the median of the points' noise (each without a seed that failed to train) sets the next shards' margin.</para>
 /// <para>Each decision depends only on the errors of complete earlier rounds, so replaying with the results on disk
 /// gives the same trials in the same order however often a run was killed; <see cref="Replay"/> returns the trials
 /// of the first round that is not complete.</para>
