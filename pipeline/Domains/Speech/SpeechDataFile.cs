@@ -19,7 +19,7 @@ public static class SpeechDataFile
             foreach (var u in set.Items)
             {
                 w.Write(u.Text); w.Write(u.Frames); w.WriteInts(u.Labels);
-                w.Write(MemoryMarshal.AsBytes(u.Features.AsSpan()));
+                w.Write(MemoryMarshal.AsBytes(u.Features.Span));
             }
         }
     });

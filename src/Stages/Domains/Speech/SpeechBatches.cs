@@ -13,7 +13,8 @@ public static class SpeechBatches
         {
             var u = set.Items[idx[b]];
             var dst = x.AsSpan(b * maxFrames * LogMel.Bins, u.Frames * LogMel.Bins);
-            for (int j = 0; j < dst.Length; j++) dst[j] = (float)u.Features[j];
+            var src = u.Features.Span;
+            for (int j = 0; j < dst.Length; j++) dst[j] = (float)src[j];
         }
         return x;
     }

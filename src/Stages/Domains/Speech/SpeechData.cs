@@ -1,8 +1,9 @@
 namespace Lab.Stages.Domains.Speech;
 
 /// <summary>One utterance ready for training: normalised log-mel features [frames, 80] (half precision to halve the
-/// memory of a large corpus), its transcript and the transcript's label ids.</summary>
-public sealed record Utterance(string Text, int[] Labels, Half[] Features, int Frames);
+/// memory of a large corpus), its transcript and the transcript's label ids. The features are a read-only view: a copy
+/// made with <c>with</c> (the re-evaluation's relabelled utterances) shares them and cannot change them.</summary>
+public sealed record Utterance(string Text, int[] Labels, ReadOnlyMemory<Half> Features, int Frames);
 
 /// <summary>A split of utterances, in order (training: the seeded shard order, so shards are prefixes).</summary>
 public sealed record SpeechSet(Utterance[] Items)
