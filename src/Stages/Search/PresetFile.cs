@@ -48,6 +48,7 @@ public static class PresetFile
             using (var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }))
                 many = doc.RootElement.ValueKind == JsonValueKind.Array;
             var presets = many ? JsonSerializer.Deserialize<T[]>(json, Options) ?? [] : [JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("the preset is null")];
+            if (presets.Any(p => p is null)) return new Problem($"{source}: a preset is null", "give every preset as an object");
             var names = presets.Select(NameOf).ToArray();
             var twice = names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
             if (presets.Length == 0) return new Problem($"{source}: no preset in the file", "give one preset object or an array of them");

@@ -51,6 +51,7 @@ public class UserPresetTests
     [InlineData("{\"Name\": \"x\"}", "not a valid preset")]
     [InlineData("{\n\"Name\": \"x\",\n  oops }", "line 3")]
     [InlineData("[]", "no preset")]
+    [InlineData("[null]", "a preset is null")]
     public async Task A_bad_preset_file_is_refused_naming_the_file(string text, string expected)
     {
         DomainRegistry.Register(new BlobsRunner());
