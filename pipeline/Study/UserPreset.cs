@@ -41,10 +41,7 @@ public static class UserPreset
                 return new Problem($"{study.Preset}: this study was planned with another preset named '{preset.Name}'",
                     "give the new values their own name or study folder (--out)");
         }
-        Directory.CreateDirectory(study.Dir);
-        var tmp = study.Preset + $".tmp{Environment.ProcessId}";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, study.Preset, overwrite: true);
+        AtomicFile.WriteAllText(study.Preset, text);
         return preset;
     }
 
