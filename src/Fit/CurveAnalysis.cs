@@ -87,7 +87,7 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
             ? Left<FitError, CurveFit>(new FitError($"{curve}:model_size", "no params column"))
             : sizePoints.Select(p => p.Error).Distinct().Count() == 1
                 ? Left<FitError, CurveFit>(new FitError($"{curve}:model_size",
-                    $"the best model has {sizePoints[0].Error:N0} parameters at every size: widen the model grid"))
+                    $"the best-fit model has {sizePoints[0].Error:N0} parameters at every shard: no growth this size ladder can resolve (where the points are bound by an end of the ladder, widen it)"))
                 : CurveFitter.Fit($"{curve}:model_size", sizePoints, new PowerLaw(), o.Resamples, o.Seed);
         var flopPoints = sorted.Where(p => p.Split == "fit" && p.Flops is > 0).Select(p => new Observation(p.M, p.Flops!.Value)).ToList();
         var compute = flopPoints.Count >= 3 && flopPoints.Select(p => p.Error).Distinct().Count() > 1

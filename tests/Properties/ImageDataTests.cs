@@ -95,7 +95,7 @@ public class ImageEndToEndTests
     {
         TorchSetup.Once();
         var outDir = Path.Combine(Path.GetTempPath(), $"lab-img-{Guid.NewGuid():N}");
-        Assert.Equal(0, await Cli.Run(["run", "--domain", "image", "--preset", "smoke", "--out", outDir, "--threads", "1", "--quiet"]));
+        Assert.Equal(0, await Cli.Run(["run", "--domain", "image", "--preset", "smoke", "--arch", "all", "--out", outDir, "--threads", "1", "--quiet"]));
         var trials = (await Lab.Pipeline.Io.ParquetTable.Read<Lab.Pipeline.Results.TrialRow>(Path.Combine(outDir, "trials.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
         var plan = (await Lab.Pipeline.Io.ParquetTable.Read<Lab.Pipeline.Study.PlanRow>(Path.Combine(outDir, "plan.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
         Assert.Equal(plan.Count, trials.Count);

@@ -93,6 +93,54 @@ public class SpeechEndToEndTests
     }
 
     [Fact]
+    public async Task A_model_of_a_users_preset_file_reevaluates_on_its_corpus_synthesised_again()
+    {
+        TorchSetup.Once();
+        var dir = Temp();
+        var smoke = SpeechPreset.Shipped.Smoke;
+        // a corpus no shipped preset makes (so only the study's preset.json can say how to synthesise it again)
+        var mine = smoke with
+        {
+            Name = "mine", Corpus = smoke.Corpus with { Train = 200 },
+            Models = smoke.Models.Filter(m => m.Arch == "ds2").Take(1).ToSeq(), LearningRates = LanguageExt.Prelude.Seq1(0.003),
+            Search = smoke.Search with { Seeds = 1 }
+        };
+        var presetFile = Path.Combine(dir, "mine.json");
+        File.WriteAllText(presetFile, Lab.Stages.Search.PresetFile.Write(mine));
+        var outDir = Path.Combine(dir, "out");
+        var err = new StringWriter();
+        Assert.True(0 == await Cli.Run(["run", "--domain", "speech", "--preset", presetFile, "--out", outDir, "--threads", "1", "--quiet"], err), err.ToString());
+        var trials = Read<TrialRow>(Path.Combine(outDir, "trials.parquet"));
+        Assert.All(trials, t => Assert.Equal("mine", t.Preset));
+        var corpus = Read<Lab.Pipeline.Study.PlanRow>(Path.Combine(outDir, "plan.parquet"))[0].DataPath;
+        var aside = corpus + "-aside";
+        Directory.Move(corpus, aside);
+        try
+        {
+            var reevalOut = Path.Combine(dir, "reeval");
+            Assert.True(0 == await Cli.Run(["reeval", "--models", Path.Combine(outDir, "trials.parquet"), "--out", reevalOut, "--threads", "1", "--quiet"], err), err.ToString());
+            Assert.True(File.Exists(Path.Combine(corpus, "corpus.json")));
+            var rows = Read<Lab.Pipeline.Reeval.ReevalRow>(Path.Combine(reevalOut, "reevals.parquet"));
+            Assert.Equal(trials.Count, rows.Count);
+            Assert.All(rows, r => Assert.True(r.Value == r.RecordedValue && r.DataFingerprintFound == r.DataFingerprintRecorded, $"{r.TrialId}: {r.Value} vs {r.RecordedValue}"));
+
+            // without the study's preset.json the corpus cannot be made again: the error names the model and the way out
+            Directory.Delete(corpus, true);
+            File.Delete(Path.Combine(outDir, "preset.json"));
+            var e = new StringWriter();
+            Assert.NotEqual(0, await Cli.Run(["reeval", "--models", Path.Combine(outDir, "trials.parquet"), "--out", Path.Combine(dir, "reeval2"), "--threads", "1", "--quiet"], e));
+            Assert.Contains("preset 'mine' is neither in this build nor kept in the model's study", e.ToString());
+            Assert.Contains("--data", e.ToString());
+        }
+        finally
+        {
+            // this corpus belongs to this test alone
+            foreach (var d in new[] { corpus, aside }) if (Directory.Exists(d)) Directory.Delete(d, true);
+        }
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public async Task A_real_speech_manifest_runs_the_same_way_and_bad_audio_is_named()
     {
         TorchSetup.Once();

@@ -144,9 +144,14 @@ public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, Spee
         if (here is not null) return here;
         if (!Synthesised(meta)) return new Problem($"{r.ModelPath}: its data '{meta["data_source"]}' is not on this machine", "give it with --data");
         // a synthesised corpus is deterministic: make it again (its fingerprint is checked against the model's)
-        var preset = SpeechPreset.Shipped.Named(meta.GetValueOrDefault("preset", "default"));
-        if (preset.IsNone) return new Problem($"{r.ModelPath}: preset '{meta.GetValueOrDefault("preset", "")}' is not in this build, so its corpus cannot be synthesised again", "give the corpus with --data");
-        var spec = preset.Match(p => p, () => SpeechPreset.Shipped.Default).Corpus with { Seed = r.Long("seed") };
+        // the preset is a shipped one, or a user's file kept as preset.json in the study the model sits in (<study>/models/)
+        var name = meta.GetValueOrDefault("preset", "default");
+        var study = Path.GetDirectoryName(Path.GetDirectoryName(r.ModelPath));
+        var preset = SpeechPreset.Shipped.Named(name).Match(p => Right<Problem, SpeechPreset>(p),
+            () => UserPreset.OfStudy<SpeechPreset>(study is null ? null : new StudyFiles(study), name, SpeechPreset.Shipped.All.Map(p => p.Name)));
+        if (preset.IsLeft)
+            return new Problem($"{r.ModelPath}: preset '{name}' is neither in this build nor kept in the model's study (../preset.json: {preset.Match(_ => "", p => p.What)}), so its corpus cannot be synthesised again", "give the corpus with --data");
+        var spec = preset.Match(p => p, _ => SpeechPreset.Shipped.Default).Corpus with { Seed = r.Long("seed") };
         if (resynthesised.TryGetValue(spec, out var dir)) return dir;
         return CorpusGenerator.Ensure(spec, null, Environment.ProcessorCount, new Reporter())
             .Map(made => resynthesised[spec] = made.Dir).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });
