@@ -132,4 +132,34 @@ public class RhnProperties
         Assert.Equal("rhn-e16-h16-r2-d0.1", new LmModelSpec(16, 16, 2, 0.1, "rhn").Name);
         Assert.Throws<ArgumentException>(() => new LmModelSpec(4, 4, 1, 0, "gru").Create(10));
     }
+
+    [Property(MaxTest = 10)]
+    public bool A_given_gate_bias_starts_every_transform_gate_there_and_names_the_model(byte hidden, byte depth, sbyte bias)
+    {
+        TorchSetup.Once();
+        int h = hidden % 12 + 1, d = depth % 3 + 1;
+        double g = bias / 16.0;
+        var spec = new LmModelSpec(5, h, d, 0, "rhn", g);
+        using var m = spec.Create(17);
+        // each layer's bias is [candidate (h) | transform gate (h)]
+        var gates = m.named_parameters().Where(p => p.name.StartsWith("layers.", StringComparison.Ordinal) && p.name.EndsWith(".bias", StringComparison.Ordinal))
+            .Select(p => p.parameter.narrow(0, h, h).data<float>().ToArray()).ToList();
+        return gates.Count == d && gates.All(v => v.All(x => x == (float)g))
+            && spec.Name.EndsWith(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"-g{g:0.###}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_gate_bias_the_spec_serialises_and_initialises_as_before()
+    {
+        TorchSetup.Once();
+        // the serialised spec is part of every trial id: a spec without a gate bias must not change it
+        var classic = new LmModelSpec(16, 16, 2, 0.1, "rhn");
+        Assert.DoesNotContain("GateBias", System.Text.Json.JsonSerializer.Serialize(classic));
+        Assert.Contains("\"GateBias\":0", System.Text.Json.JsonSerializer.Serialize(classic with { GateBias = 0 }));
+        Assert.NotEqual(classic.Name, (classic with { GateBias = 0 }).Name);
+        using var m = classic.Create(11);
+        var gate = m.named_parameters().First(p => p.name == "layers.0.bias").parameter.narrow(0, 16, 16).data<float>().ToArray();
+        Assert.All(gate, x => Assert.Equal((float)RhnLm.TransformBias, x));
+        Assert.Throws<ArgumentException>(() => new LmModelSpec(8, 8, 1, 0, "lstm", 0).Create(11));
+    }
 }

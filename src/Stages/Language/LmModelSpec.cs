@@ -3,14 +3,19 @@ namespace Lab.Stages.Language;
 /// <summary>
 /// One point of a language model's size ladder: the family ("lstm", or "rhn" — a recurrent highway network), embedding
 /// width, recurrent width, depth (stacked LSTM layers; for an RHN the recurrence depth: highway layers per time step) and
-/// dropout while training.
+/// dropout while training; for an RHN optionally the initial bias of its transform gates.
 /// </summary>
-public sealed record LmModelSpec(int Embed, int Hidden, int Layers, double Dropout, string Arch = "lstm") : Lab.Stages.Search.IModelSpec
+/// <param name="GateBias">An RHN's initial transform-gate bias (absent: <see cref="RhnLm.TransformBias"/>, −2). Not an
+/// LSTM value. Absent from the serialised spec when not given, so the ids of trials without it do not change.</param>
+public sealed record LmModelSpec(int Embed, int Hidden, int Layers, double Dropout, string Arch = "lstm",
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? GateBias = null)
+    : Lab.Stages.Search.IModelSpec
 {
-    /// <summary>Canonical name, part of the trial id (an LSTM's name is the one it had before there were families).</summary>
+    /// <summary>Canonical name, part of the trial id (an LSTM's name is the one it had before there were families; an
+    /// RHN's gains <c>-g</c> and its gate bias when one is given).</summary>
     public string Name => Arch == "lstm"
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"lstm-e{Embed}-h{Hidden}-l{Layers}-d{Dropout:0.###}")
-        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Arch}-e{Embed}-h{Hidden}-r{Layers}-d{Dropout:0.###}");
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Arch}-e{Embed}-h{Hidden}-r{Layers}-d{Dropout:0.###}{(GateBias is double g ? $"-g{g:0.###}" : "")}");
 
     /// <summary>Parameter count for a vocabulary of size v (embedding, recurrence, output layer).</summary>
     public long Parameters(int v) => (long)v * Embed + RecurrentWeights + RecurrentBiases + (long)Hidden * v + v;
@@ -35,6 +40,7 @@ public sealed record LmModelSpec(int Embed, int Hidden, int Layers, double Dropo
     /// <summary>A model of this spec over a vocabulary (draws from torch's global generator: seed it first).</summary>
     public LanguageModel Create(int vocabSize) => Arch switch
     {
+        "lstm" when GateBias is not null => throw new ArgumentException($"GateBias is a recurrent highway network's value; the LSTM {Name} has none"),
         "lstm" => new LstmLm(this, vocabSize),
         "rhn" => new RhnLm(this, vocabSize),
         _ => throw new ArgumentException($"unknown language-model family '{Arch}' (lstm, rhn)")

@@ -11,7 +11,10 @@ namespace Lab.Stages.Language;
 /// </summary>
 public sealed class RhnLm : LanguageModel
 {
-    /// <summary>The transform gates' initial bias: negative, so each layer starts close to carrying its state.</summary>
+    /// <summary>The transform gates' initial bias when the spec gives none (<see cref="LmModelSpec.GateBias"/>): negative, so
+    /// each layer starts close to carrying its state (Zilly et al.). Measured on word-level shards of 4k–16k tokens with
+    /// 2,000 words (recurrence depth 2): with −2 two of three seeds stayed on the unigram plateau (5.52 nats against 5.31);
+    /// with 0 all three left it (5.17, 5.21, 5.17) and at 16k tokens the seeds spread 0.1 % instead of 0.4 %.</summary>
     public const double TransformBias = -2.0;
 
     internal readonly Embedding embed;
@@ -34,7 +37,7 @@ public sealed class RhnLm : LanguageModel
             foreach (var l in layers)
             {
                 using var gate = l.bias!.narrow(0, h, h);
-                using var b = TransformBias.ToScalar();
+                using var b = (spec.GateBias ?? TransformBias).ToScalar();
                 gate.fill_(b);
             }
         RegisterComponents();
