@@ -162,4 +162,19 @@ public class RhnProperties
         Assert.All(gate, x => Assert.Equal((float)RhnLm.TransformBias, x));
         Assert.Throws<ArgumentException>(() => new LmModelSpec(8, 8, 1, 0, "lstm", 0).Create(11));
     }
+
+    [Fact]
+    public async Task A_preset_giving_an_lstm_a_gate_bias_is_refused_when_planned()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"lab-gate-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        var smoke = Lab.Pipeline.Domains.Lm.LmRunner.Presets.Smoke;
+        var bad = smoke with { Name = "gated", Models = smoke.Models.Map(m => m.Arch == "lstm" ? m with { GateBias = 0 } : m) };
+        var file = Path.Combine(dir, "gated.json");
+        File.WriteAllText(file, Lab.Stages.Search.PresetFile.Write(bad));
+        var err = new StringWriter();
+        Assert.Equal(2, await Lab.Pipeline.Cli.Run(["plan", "--domain", "lm", "--preset", file, "--out", Path.Combine(dir, "out"), "--quiet"], err));
+        Assert.Contains("has a GateBias, which only recurrent highway networks take", err.ToString());
+        Directory.Delete(dir, true);
+    }
 }
