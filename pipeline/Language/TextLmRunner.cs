@@ -25,8 +25,8 @@ public abstract class TextLmRunner(string name, string defaultData, Func<string,
     {
         var dataPath = DataPathOf(o);
         return from p in RunPreset(o, defaultArch, (p, models) => p with { Models = models })
-               from _ in p.Models.Find(m => m.Arch == "lstm" && m.GateBias is not null)
-                   .Match(m => Left<Problem, Unit>(new Problem($"preset '{p.Name}': the LSTM {m.Name} has a GateBias, which only recurrent highway networks take", "remove it from the LSTM entries")),
+               from _ in p.Models.Find(m => m.Invalid is not null)
+                   .Match(m => Left<Problem, Unit>(new Problem($"preset '{p.Name}': {m.Invalid}", "remove it from the LSTM entries")),
                           () => Right<Problem, Unit>(unit))
                from docs in TextCorpus.Load(dataPath)
                from data in LmData.Prepare(docs.ToList(), p, o.Seed, units).At(dataPath)

@@ -143,18 +143,19 @@ public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, Spee
             ?? (meta.TryGetValue("data_path", out var dp) ? Existing(dp) : null);
         if (here is not null) return here;
         if (!Synthesised(meta)) return new Problem($"{r.ModelPath}: its data '{meta["data_source"]}' is not on this machine", "give it with --data");
-        // a synthesised corpus is deterministic: make it again (its fingerprint is checked against the model's)
-        // the preset is a shipped one, or a user's file kept as preset.json in the study the model sits in (<study>/models/)
+        // a synthesised corpus is deterministic: make it again (its fingerprint is checked against the model's) from its
+        // preset: a shipped one, or a user's file kept as preset.json in the study the model sits in (<study>/models/)
         var name = meta.GetValueOrDefault("preset", "default");
         var study = Path.GetDirectoryName(Path.GetDirectoryName(r.ModelPath));
-        var preset = SpeechPreset.Shipped.Named(name).Match(p => Right<Problem, SpeechPreset>(p),
-            () => UserPreset.OfStudy<SpeechPreset>(study is null ? null : new StudyFiles(study), name, SpeechPreset.Shipped.All.Map(p => p.Name)));
-        if (preset.IsLeft)
-            return new Problem($"{r.ModelPath}: preset '{name}' is neither in this build nor kept in the model's study (../preset.json: {preset.Match(_ => "", p => p.What)}), so its corpus cannot be synthesised again", "give the corpus with --data");
-        var spec = preset.Match(p => p, _ => SpeechPreset.Shipped.Default).Corpus with { Seed = r.Long("seed") };
-        if (resynthesised.TryGetValue(spec, out var dir)) return dir;
-        return CorpusGenerator.Ensure(spec, null, Environment.ProcessorCount, new Reporter())
-            .Map(made => resynthesised[spec] = made.Dir).MapLeft(p => p with { What = $"{r.ModelPath}: {p.What}" });
+        return Preset(name, study is null ? null : new StudyFiles(study))
+            .MapLeft(p => new Problem($"{r.ModelPath}: preset '{name}' is neither in this build nor kept in the model's study (../preset.json: {p.What}), so its corpus cannot be synthesised again", "give the corpus with --data"))
+            .Bind(p =>
+            {
+                var spec = p.Corpus with { Seed = r.Long("seed") };
+                if (resynthesised.TryGetValue(spec, out var dir)) return Right<Problem, string>(dir);
+                return CorpusGenerator.Ensure(spec, null, Environment.ProcessorCount, new Reporter())
+                    .Map(made => resynthesised[spec] = made.Dir).MapLeft(e => e with { What = $"{r.ModelPath}: {e.What}" });
+            });
     }
 
     /// <inheritdoc />

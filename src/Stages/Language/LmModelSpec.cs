@@ -37,10 +37,14 @@ public sealed record LmModelSpec(int Embed, int Hidden, int Layers, double Dropo
         }
     }
 
+    /// <summary>What makes this spec one no model can be built from (an LSTM given an RHN's gate bias), or null.</summary>
+    public string? Invalid => Arch == "lstm" && GateBias is not null
+        ? $"the LSTM {Name} has a GateBias, which only recurrent highway networks take" : null;
+
     /// <summary>A model of this spec over a vocabulary (draws from torch's global generator: seed it first).</summary>
     public LanguageModel Create(int vocabSize) => Arch switch
     {
-        "lstm" when GateBias is not null => throw new ArgumentException($"GateBias is a recurrent highway network's value; the LSTM {Name} has none"),
+        _ when Invalid is string why => throw new ArgumentException(why),
         "lstm" => new LstmLm(this, vocabSize),
         "rhn" => new RhnLm(this, vocabSize),
         _ => throw new ArgumentException($"unknown language-model family '{Arch}' (lstm, rhn)")
