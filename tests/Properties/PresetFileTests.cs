@@ -73,4 +73,21 @@ public class PresetFileTests
         var problem = PresetFile.Parse<LmPreset>($"[{one}, {one}]", "twice.json").Match(_ => "", e => e.ToString());
         Assert.Contains("twice.json: two presets are named 'smoke'", problem);
     }
+
+    [Fact]
+    public void An_image_presets_decay_patience_is_optional_and_part_of_the_trial_ids_only_when_given()
+    {
+        var smoke = ImagePreset.Shipped.Named("smoke").IfNone(() => throw new Xunit.Sdk.XunitException("no smoke preset"));
+        Assert.Equal(1, smoke.DecayPatience);
+        Assert.EndsWith("-plateau0.5", smoke.Hyper);   // the ids of presets without it are as they were
+        var written = PresetFile.Write(smoke with { Name = "mine" });
+        var without = System.Text.RegularExpressions.Regex.Replace(written, @",\s*""DecayPatience"": 1", "");
+        Assert.NotEqual(written, without);
+        var read = PresetFile.Parse<ImagePreset>(without, "mine.json").Match(p => p.Single(), e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        Assert.Equal(smoke with { Name = "mine" }, read);
+        var two = smoke with { DecayPatience = 2 };
+        Assert.NotEqual(smoke.Hyper, two.Hyper);
+        Assert.Equal(2, ((IPreset)two).DecayPatience);
+        Assert.Equal(1, ((IPreset)NmtPreset.Shipped.Named("default").IfNone(() => throw new Xunit.Sdk.XunitException("no nmt default"))).DecayPatience);
+    }
 }

@@ -18,6 +18,9 @@ public interface IPreset
     int Patience { get; }
     /// <summary>Gradient-norm clipping.</summary>
     double ClipNorm { get; }
+    /// <summary>Epochs without improvement before the learning rate is halved and the best weights restored (decay on
+    /// plateau); 1 unless the preset says otherwise.</summary>
+    int DecayPatience => 1;
 }
 
 /// <summary>A preset with its search space: the shard ladder, every family's size ladder and the learning-rate ladder,

@@ -52,7 +52,7 @@ public sealed class ExplicitAdam : IDisposable
             if (g is null) continue;
             firstMoment[i].mul_(beta1).add_(g, alpha: keep1);
             secondMoment[i].mul_(beta2).addcmul_(g, g, value: keep2);
-            using var denominator = secondMoment[i].sqrt().div_(root2).add_(eps);
+            using var denominator = secondMoment[i].sqrt().div_(root2).add_(eps, ScalarOps.One);
             parameters[i].addcdiv_(firstMoment[i], denominator, value: stepSize);
         }
     }

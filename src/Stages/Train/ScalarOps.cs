@@ -8,6 +8,19 @@ namespace Lab.Stages.Train;
 /// </summary>
 public static class ScalarOps
 {
+    /// <summary>The Scalar 1, held by a static field for the life of the process (so never finalized): the alpha of
+    /// tensor sums, which TorchSharp's <c>a + b</c> and <c>t.add_(v)</c> otherwise create implicitly on every call.</summary>
+    public static readonly Scalar One = 1.ToScalar();
+
+    /// <summary>a + b, elementwise (broadcasting).</summary>
+    public static Tensor Plus(Tensor a, Tensor b) => a.add(b, One);
+
+    /// <summary>t − v.</summary>
+    public static Tensor Sub(Tensor t, double v) { using var s = v.ToScalar(); return t.sub(s); }
+
+    /// <summary>t / v.</summary>
+    public static Tensor Div(Tensor t, double v) { using var s = v.ToScalar(); return t.div(s); }
+
     /// <summary>t × v.</summary>
     public static Tensor Mul(Tensor t, double v) { using var s = v.ToScalar(); return t.mul(s); }
 

@@ -62,7 +62,7 @@ public sealed class BasicBlock : Module<Tensor, Tensor>, IOnnxExportable
         using var h = a.call(x);
         using var main = b.call(h);
         using var side = shortcut is null ? x.alias() : shortcut.call(x);
-        using var sum = main + side;
+        using var sum = ScalarOps.Plus(main, side);
         return functional.relu(sum);
     }
 
@@ -114,7 +114,7 @@ public sealed class ConvNet : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = (x - mean) / std;
+        var h = ScalarOps.Div(ScalarOps.Sub(x, mean), std);
         foreach (var l in layers) h = l.call(h);
         var pooled = h.mean([2, 3]);
         return head.call(pooled).MoveToOuterDisposeScope();

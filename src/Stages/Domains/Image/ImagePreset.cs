@@ -8,12 +8,16 @@ namespace Lab.Stages.Domains.Image;
 /// every shard is class-balanced), each family's width ladder, the learning-rate ladder, the training budget and the
 /// search's settings.
 /// </summary>
+/// <param name="DecayPatience">Epochs without improvement before the learning rate is halved (and the best weights
+/// restored); optional, 1 when absent. Below <paramref name="Patience"/>, a single spike of the validation loss (common with
+/// batch norm on small shards) no longer halves the rate at once.</param>
 public sealed record ImagePreset(
     string Name, int ValPerClass, ShardLadder Shards, Seq<ImageModelSpec> Models, Seq<double> LearningRates,
-    int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinImagesPerEpoch, double ClipNorm, SearchSettings Search) : IPreset<ImageModelSpec>
+    int BatchSize, int EvalBatch, int MaxEpochs, int Patience, long MinImagesPerEpoch, double ClipNorm, SearchSettings Search,
+    int DecayPatience = 1) : IPreset<ImageModelSpec>
 {
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
-    public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"val{ValPerClass}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinImagesPerEpoch}-clip{ClipNorm}-aug-none-plateau0.5");
+    public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"val{ValPerClass}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinImagesPerEpoch}-clip{ClipNorm}-aug-none-plateau0.5{(DecayPatience == 1 ? "" : $"x{DecayPatience}")}");
 
     /// <summary>The shipped presets (smoke, default, full): data/presets/image.json.</summary>
     public static readonly PresetSet<ImagePreset> Shipped = new("image");

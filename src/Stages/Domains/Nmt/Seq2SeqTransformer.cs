@@ -59,9 +59,9 @@ public sealed class TransformerLayer : Module
     {
         using var scope = NewDisposeScope();
         var nx = n1.call(x);
-        var h = x + drop.call(self.Forward(nx, nx, selfPad, causal: cross is not null));
-        if (cross is not null) h = h + drop.call(cross.Forward(n2.call(h), memory!, memoryPad, causal: false));
-        h = h + drop.call(ff2.call(functional.relu(ff1.call(n3.call(h)))));
+        var h = ScalarOps.Plus(x, drop.call(self.Forward(nx, nx, selfPad, causal: cross is not null)));
+        if (cross is not null) h = ScalarOps.Plus(h, drop.call(cross.Forward(n2.call(h), memory!, memoryPad, causal: false)));
+        h = ScalarOps.Plus(h, drop.call(ff2.call(functional.relu(ff1.call(n3.call(h))))));
         return h.MoveToOuterDisposeScope();
     }
 }
@@ -114,7 +114,7 @@ public sealed class Seq2SeqTransformer : Module<Tensor, Tensor, Tensor>
     Tensor Embed(Embedding e, Tensor ids)
     {
         long t = ids.shape[0];
-        return drop.call(ScalarOps.Mul(e.call(ids), Math.Sqrt(Spec.Width)) + positions.to(ids.device).narrow(0, 0, t).unsqueeze(1));
+        return drop.call(ScalarOps.Plus(ScalarOps.Mul(e.call(ids), Math.Sqrt(Spec.Width)), positions.to(ids.device).narrow(0, 0, t).unsqueeze(1)));
     }
 
     /// <summary>The encoder's output memory [S, B, W].</summary>
