@@ -59,7 +59,7 @@ public abstract class DomainRunner<TPreset, TData, TModel, TNet>(string name, st
     {
         var (plan, shard) = (t.Plan, t.Shard);
         var (width, depth) = Shape(t.Model);
-        var settings = TrialKit.Settings(plan, t.Preset.MaxEpochs, t.Preset.Patience, t.Preset.ClipNorm, t.Preset.DecayPatience);
+        var settings = TrialKit.Settings(plan, t.Preset);
         var row = TrialKit.TrainExportEvaluate(plan, TrialKit.Row(plan, SizeUnit, t.Model.Arch, width, depth, device), files, t.Threads, t.Report,
             $"{t.Tag} training {plan.Model} on shard {shard.Index} ({ShardText(shard)})",
             status => Train(t, settings, device, (epoch, val) => status($"epoch {epoch}/{t.Preset.MaxEpochs}, {Progress(val)}")),

@@ -70,11 +70,11 @@ public static class TrialKit
     }
 
     /// <summary>
-    /// How a planned trial trains: the preset's budget, patience and clipping, the trial's own seed (a further seed of a
-    /// best-fit configuration has its own), learning-rate decay on plateau, and the pruning the search armed for it.
+    /// How a planned trial trains: the preset's budget, patience, clipping and learning-rate decay on plateau, the trial's
+    /// own seed (a further seed of a best-fit configuration has its own), and the pruning the search armed for it.
     /// </summary>
-    public static Lab.Stages.Train.TrainSettings Settings(PlanRow plan, int maxEpochs, int patience, double clipNorm, int decayPatience = 1)
-        => new(plan.LearningRate, maxEpochs, patience, clipNorm, plan.TrainSeed == 0 ? plan.Seed : plan.TrainSeed, decayPatience, 0.5,
+    public static Lab.Stages.Train.TrainSettings Settings(PlanRow plan, Lab.Stages.Search.IPreset p)
+        => new(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.TrainSeed == 0 ? plan.Seed : plan.TrainSeed, p.DecayPatience, 0.5,
             double.IsFinite(plan.PruneAbove) ? (epoch, best) => epoch >= plan.PruneAfterEpoch && best > plan.PruneAbove : null);
 
     /// <summary>The models of the families --arch asks for ("default" = the given default, "all" = every family), or a
