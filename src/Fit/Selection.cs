@@ -18,7 +18,9 @@ public sealed record Selection(ICurveFamily Chosen, Seq<FamilyScore> Scores);
 /// Chooses the family that extrapolates best: each candidate is fitted on all but the last <c>holdBack</c> points and
 /// scored on them. Complexity guard: a family takes part only with at least parameters + 1 points to fit, and a family
 /// with more parameters is chosen over a simpler one only if its score is at least 10% lower. With too few points for
-/// any comparison the power law + irreducible error is used (the pure power law below 3 points).
+/// any comparison the power law + irreducible error is used when it has a point to spare (4 or more), else the pure
+/// power law: three parameters through three points fit any noise exactly, and extrapolate its curvature (the same rule
+/// as the guard: at least parameters + 1 points).
 /// </summary>
 public static class FamilySelection
 {
@@ -43,7 +45,7 @@ public static class FamilySelection
             .OrderBy(p => p.Item1.ParameterNames.Count).ToList();
         if (ranked.Count == 0)
         {
-            var fallback = candidates.Find(f => f.Name == "power-irreducible" && n >= 3)
+            var fallback = candidates.Find(f => f.Name == "power-irreducible" && n >= f.ParameterNames.Count + 1)
                 .IfNone(() => candidates.Find(f => f.Name == "power").IfNone(candidates.Head));
             return new Selection(fallback, scores);
         }
