@@ -48,7 +48,9 @@ public class BenchTests
     public async Task A_model_filter_that_matches_nothing_is_a_clear_error()
     {
         var err = new StringWriter();
-        int code = await Cli.Run(["bench", "--domain", "speech", "--model", "no-such-model", "--out", Path.Combine(Path.GetTempPath(), $"lab-bench-{Guid.NewGuid():N}")], err, TextWriter.Null);
+        var outDir = Path.Combine(Path.GetTempPath(), $"lab-bench-{Guid.NewGuid():N}");
+        int code = await Cli.Run(["bench", "--domain", "speech", "--model", "no-such-model", "--out", outDir], err, TextWriter.Null);
+        if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
         Assert.Equal(2, code);
         Assert.Contains("no-such-model", err.ToString());
     }

@@ -86,7 +86,9 @@ public class EndToEndTests(SmokeRunFixture smoke)
     public async Task Bad_input_is_exit_code_2_with_a_message_naming_it(string line, string expected)
     {
         var err = new StringWriter();
-        int code = await Cli.Run([.. line.Split(' '), "--out", Path.Combine(Path.GetTempPath(), $"lab-bad-{Guid.NewGuid():N}")], err);
+        var outDir = Path.Combine(Path.GetTempPath(), $"lab-bad-{Guid.NewGuid():N}");
+        int code = await Cli.Run([.. line.Split(' '), "--out", outDir], err);
+        if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
         Assert.Equal(2, code);
         Assert.Contains(expected, err.ToString());
     }

@@ -131,5 +131,6 @@ public class ImageEndToEndTests
         Assert.Equal(2, code);
         Assert.Contains("t10k-labels-idx1-ubyte.gz: not an IDX label file", err.ToString());
         Directory.Delete(dir, true);
+        if (Directory.Exists(dir + "-out")) Directory.Delete(dir + "-out", true);
     }
 }

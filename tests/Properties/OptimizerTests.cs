@@ -54,7 +54,7 @@ public class OptimizerTests
 
     /// <summary>Trains a small model (six epochs of eight batches) with the shared loop, optionally while another thread
     /// collects garbage and runs finalizers without pause, and returns its weights.</summary>
-    static Dictionary<string, Tensor> Train<TModel>(bool stress, Func<TModel> make, Func<int, (Tensor X, Tensor Y)> batch,
+    static Dictionary<string, Tensor> Train<TModel>(bool stress, Func<TModel> make, Func<int, (Tensor X, Tensor Y)> batch, long unitsPerBatch,
         Func<TModel, Tensor, Tensor, Tensor> loss) where TModel : nn.Module
     {
         var model = make();
@@ -65,7 +65,7 @@ public class OptimizerTests
         }) : Task.CompletedTask;
         try
         {
-            IEnumerable<Batch> Epoch(int e) => Enumerable.Range(0, 8).Select(i => new Batch(d => { var (x, y) = batch(e * 100 + i); return [x, y]; }, 24));
+            IEnumerable<Batch> Epoch(int e) => Enumerable.Range(0, 8).Select(i => new Batch(d => { var (x, y) = batch(e * 100 + i); return [x, y]; }, unitsPerBatch));
             double Validate()
             {
                 using var scope = NewDisposeScope();
@@ -84,7 +84,7 @@ public class OptimizerTests
         var rng = new Random(step);
         var x = Enumerable.Range(0, 24).Select(_ => (long)rng.Next(20)).ToArray();
         return (tensor(x, [6, 4]), tensor(x.Select(t => (t * 7 + 3) % 20).ToArray(), [6, 4]));
-    }, (m, x, y) => LmTraining.Loss(m.call(x), y));
+    }, 24, (m, x, y) => LmTraining.Loss(m.call(x), y));
 
     /// <summary>A residual image model: its forward pass adds tensors and normalises by numbers (each TorchSharp's
     /// <c>a + b</c> and <c>(x − mean) / std</c> would create a Scalar only the finalizer frees).</summary>
@@ -95,7 +95,7 @@ public class OptimizerTests
             var y = Enumerable.Range(0, 32).Select(_ => (long)rng.Next(5)).ToArray();
             var x = y.SelectMany(c => Enumerable.Range(0, 256).Select(j => (float)(rng.NextDouble() * 0.5 + (j % 5 == c ? 0.5 : 0)))).ToArray();
             return (tensor(x, [32, 1, 16, 16]), tensor(y));
-        }, (m, x, y) => nn.functional.cross_entropy(m.call(x), y));
+        }, 32, (m, x, y) => nn.functional.cross_entropy(m.call(x), y));
 
     [Fact]
     public void Training_under_GC_stress_gives_bit_identical_weights()

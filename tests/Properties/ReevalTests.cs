@@ -55,11 +55,13 @@ public class ReevalTests(SmokeRunFixture smoke)
         var w = proto.Graph.Initializer.First(t => t.Name == "head.bias");
         var raw = w.RawData.ToByteArray(); raw[0] ^= 0x40; w.RawData = ByteString.CopyFrom(raw);
         File.WriteAllBytes(model, proto.ToByteArray());
-        var (code, err) = await Reeval("--models", model, "--data", smoke.Data, "--out", Temp());
+        var outDir = Temp();
+        var (code, err) = await Reeval("--models", model, "--data", smoke.Data, "--out", outDir);
         Assert.Equal(2, code);
         Assert.Contains("differs from", err);
         Assert.Contains("refused", err);
         Directory.Delete(copy, true);
+        if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
     }
 
     [Fact]
