@@ -41,8 +41,7 @@ public static class Cli
                 var o = new RunOptions(d, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(output) ?? Path.Combine("artifacts", d.ToLowerInvariant()),
                     pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!, pr.GetValue(target),
                     extra.Contains(repeats) ? pr.GetValue(repeats) : 3, extra.Contains(benchModel) ? pr.GetValue(benchModel) : null);
-                var result = await DomainRegistry.Find(d).BindAsync(r => act(r, o, reporter));
-                return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+                return await IntoFolder(o.Out, reporter, () => DomainRegistry.Find(d).BindAsync(r => act(r, o, reporter)));
             });
             return c;
         }
@@ -61,8 +60,7 @@ public static class Cli
             var reporter = NewReporter(pr.GetValue(quiet));
             var o = new Fitting.FitOptions(pr.GetValue(curves)!, pr.GetValue(holdout), pr.GetValue(family)!, pr.GetValue(bootstrap),
                 pr.GetValue(target), pr.GetValue(bestGuess), pr.GetValue(fitOut)!, pr.GetValue(fitSeed));
-            var result = await Fitting.FitCommand.Run(o, reporter);
-            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+            return await IntoFolder(o.Out, reporter, () => Fitting.FitCommand.Run(o, reporter));
         });
 
         var benchResamples = new System.CommandLine.Option<int>("--bootstrap") { Description = "bootstrap resamples", DefaultValueFactory = _ => 1000 };
@@ -82,8 +80,7 @@ public static class Cli
             var reporter = NewReporter(pr.GetValue(quiet));
             var o = new Reeval.ReevalOptions(pr.GetValue(models)!, pr.GetValue(provider)!, pr.GetValue(reevalData), pr.GetValue(batch),
                 pr.GetValue(reevalOut)!, pr.GetValue(threads), pr.GetValue(allowData));
-            var result = await Reeval.ReevalCommand.Run(o, reporter);
-            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+            return await IntoFolder(o.Out, reporter, () => Reeval.ReevalCommand.Run(o, reporter));
         });
 
         var planOut = new System.CommandLine.Option<string>("--out") { Description = "study folder (plan.parquet, prepared data, trial results)", Required = true };
@@ -92,8 +89,7 @@ public static class Cli
         {
             var reporter = NewReporter(pr.GetValue(quiet));
             var o = new RunOptions(pr.GetValue(domain)!, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(planOut)!, pr.GetValue(device)!, 0, pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!);
-            var result = await DomainRegistry.Find(o.Domain).BindAsync(async r => (await Lab.Pipeline.Study.StudyRunner.Plan(r, o, reporter)).Map(_ => 0));
-            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+            return await IntoFolder(o.Out, reporter, () => DomainRegistry.Find(o.Domain).BindAsync(async r => (await Lab.Pipeline.Study.StudyRunner.Plan(r, o, reporter)).Map(_ => 0)));
         });
         var planFile = new System.CommandLine.Option<string>("--plan") { Description = "the study's plan.parquet", Required = true };
         var index = new System.CommandLine.Option<int?>("--index") { Description = "the trial's index in the plan (default: $SLURM_ARRAY_TASK_ID)" };
@@ -174,6 +170,20 @@ public static class Cli
             err.WriteLine($"error: unexpected {e}");
             return 1;
         }
+    }
+
+    /// <summary>Runs a command that writes into <paramref name="outDir"/>: a refusal is reported (exit code 2), and an
+    /// output folder that the refused command created and left empty is removed again (one with anything in it is kept).</summary>
+    static async Task<int> IntoFolder(string outDir, Reporter reporter, Func<Task<LanguageExt.Either<Problem, int>>> command)
+    {
+        bool existed = Directory.Exists(outDir);
+        var result = await command();
+        return result.Match(code => code, problem =>
+        {
+            reporter.Error(problem.ToString());
+            if (!existed && Paths.RemoveIfEmpty(outDir) is string left) reporter.Error(left);
+            return 2;
+        });
     }
 
     /// <summary>An integer option below its minimum is a parse error naming the option and the value (exit code 2).</summary>

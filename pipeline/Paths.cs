@@ -17,6 +17,22 @@ public static class Paths
         return built is not null && File.Exists(Path.Combine(built, "Pipeline.sln")) ? built : Directory.GetCurrentDirectory();
     }
 
+    /// <summary>Removes a folder that holds nothing (a refused command's output folder, made by
+    /// <see cref="CheckWritable"/> before the refusal); a folder with anything in it is kept. Returns why an empty
+    /// folder could not be removed, else null.</summary>
+    public static string? RemoveIfEmpty(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{dir}: the empty output folder could not be removed ({e.Message})";
+        }
+    }
+
     /// <summary>Creates the folder and proves it writable; the message names the folder.</summary>
     public static string? CheckWritable(string dir)
     {

@@ -50,8 +50,10 @@ public class BenchTests
         var err = new StringWriter();
         var outDir = Path.Combine(Path.GetTempPath(), $"lab-bench-{Guid.NewGuid():N}");
         int code = await Cli.Run(["bench", "--domain", "speech", "--model", "no-such-model", "--out", outDir], err, TextWriter.Null);
-        if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
+        bool left = Directory.Exists(outDir);
+        if (left) Directory.Delete(outDir, true);
         Assert.Equal(2, code);
+        Assert.False(left, "a refused bench left its (empty) output folder behind");
         Assert.Contains("no-such-model", err.ToString());
     }
 }

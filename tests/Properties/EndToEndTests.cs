@@ -88,9 +88,11 @@ public class EndToEndTests(SmokeRunFixture smoke)
         var err = new StringWriter();
         var outDir = Path.Combine(Path.GetTempPath(), $"lab-bad-{Guid.NewGuid():N}");
         int code = await Cli.Run([.. line.Split(' '), "--out", outDir], err);
-        if (Directory.Exists(outDir)) Directory.Delete(outDir, true);
+        bool left = Directory.Exists(outDir);
+        if (left) Directory.Delete(outDir, true);
         Assert.Equal(2, code);
         Assert.Contains(expected, err.ToString());
+        Assert.False(left, "a refused command left its (empty) output folder behind");
     }
 
     [Fact]
