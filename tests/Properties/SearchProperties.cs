@@ -46,19 +46,37 @@ public class SearchProperties
         int shards = shift * every + 1 + (c.Get % every);
         int sOpt = 1 + e.Get % (sizes - 2 - shift);
         int lOpt = 1 + (a.Get + b.Get) % (rates - 2);
-        var s = new SearchSettings(Seeds: 3, MaxTrialsPerShard: 100, StartSize: 1);
+        var s = new SearchSettings(Seeds: 3, MaxTrialsPerShard: 100, StartSize: 1, Diagonal: e.Get % 2 == 0);
         var (state, _) = Run(shards, sizes, rates, s, t => Objective(t.Shard, t.Size, t.Lr, sOpt, lOpt, every, 0.001));
         bool ok = state.Done.Count == shards && state.Done.ForAll(r =>
             r.Best.Size == sOpt + r.Shard / every && r.Best.Lr == lOpt && r.Bracketed && r.Errors.Count == 3);
-        return ok.Label($"sizes {sizes} rates {rates} shards {shards} sOpt {sOpt} lOpt {lOpt} every {every}: " +
+        return ok.Label($"sizes {sizes} rates {rates} shards {shards} sOpt {sOpt} lOpt {lOpt} every {every} diagonal {s.Diagonal}: " +
                         string.Join("; ", state.Done.Map(r => $"shard {r.Shard} best {r.Best} bound [{string.Join(',', r.BoundBy)}]")));
+    }
+
+    [Property(MaxTest = 200)]
+    public Property With_diagonal_steps_an_optimum_whose_best_rate_falls_with_size_is_found(PositiveInt a, PositiveInt b, PositiveInt c)
+    {
+        // each larger size is 5 % better up to the optimum (then flat), and its best learning rate is one step lower (as
+        // Adam's best step for a wider LSTM, measured in nmt); one rate step away from the best costs 10 %. A step one
+        // size up at the incumbent's rate costs more than it gains, so only a diagonal step climbs the ridge.
+        int sizes = 4 + a.Get % 5, rates = sizes, shards = 1 + c.Get % 3;
+        int sOpt = 1 + b.Get % (sizes - 2);
+        int BestLr(int size) => rates - 1 - size;
+        double F(SearchTrial t) => (t.Size < sOpt ? Math.Pow(1.05, sOpt - t.Size) : Math.Pow(0.999, t.Size - sOpt))
+                                   * (1 + 0.1 * Math.Abs(t.Lr - BestLr(t.Size))) / (1 + 0.1 * t.Shard);
+        var diagonal = Run(shards, sizes, rates, new SearchSettings(MaxTrialsPerShard: 100, StartSize: 0, Diagonal: true), F).State;
+        var plain = Run(shards, sizes, rates, new SearchSettings(MaxTrialsPerShard: 100, StartSize: 0), F).State;
+        bool ok = diagonal.Done.ForAll(r => r.Best.Size == sOpt && r.Best.Lr == BestLr(sOpt) && r.Bracketed);
+        return ok.Label($"sizes {sizes} sOpt {sOpt}: diagonal {string.Join("; ", diagonal.Done.Map(r => $"{r.Best} [{string.Join(',', r.BoundBy)}]"))}" +
+                        $" | plain walk {string.Join("; ", plain.Done.Map(r => $"{r.Best}"))}");
     }
 
     [Property(MaxTest = 100)]
     public Property An_optimum_beyond_the_size_cap_is_reported_as_bound_by_it(PositiveInt a, PositiveInt b, PositiveInt c)
     {
         int sizes = 3 + a.Get % 6, rates = 3 + b.Get % 3, shards = 1 + c.Get % 4;
-        var s = new SearchSettings(MaxTrialsPerShard: 100);
+        var s = new SearchSettings(MaxTrialsPerShard: 100, Diagonal: c.Get % 2 == 0);
         // every larger model is 10 % better: the best-fit size is past the ladder's end
         var (state, _) = Run(shards, sizes, rates, s, t => Math.Pow(0.9, t.Size) * (1 + 0.1 * Math.Abs(t.Lr - 1)));
         bool ok = state.Done.ForAll(r => r.Best.Size == sizes - 1 && r.BoundBy.Contains("size-cap") && !r.Bracketed);
@@ -129,7 +147,7 @@ public class SearchProperties
         const double noise = 0.005;   // 0.5 % relative seed noise
         double Noise(SearchTrial t) => noise * Normal(HashCode.Combine(noiseSeed.Get, t.Shard, t.Size, t.Lr, t.Replicate));
         double True(int shard, int size, int lr) => Objective(shard, size, lr, sOpt, lOpt, 100, 0.001);
-        var s = new SearchSettings(Seeds: 3, MarginFloor: 0.01, MaxTrialsPerShard: 100);
+        var s = new SearchSettings(Seeds: 3, MarginFloor: 0.01, MaxTrialsPerShard: 100, Diagonal: noiseSeed.Get % 2 == 0);
         var (state, _) = Run(shards, sizes, rates, s, t => True(t.Shard, t.Size, t.Lr) * (1 + Noise(t)));
         // the best-fit configuration is within the noise of the true best-fit one: its true error no more than the
         // margin plus a few noise deviations above the true optimum, and never a smaller size that is measurably worse
@@ -154,7 +172,7 @@ public class SearchProperties
     public Property The_search_is_deterministic_and_a_kill_at_any_point_resumes_to_the_same_trials(PositiveInt a, PositiveInt b, PositiveInt kill)
     {
         int sizes = 5 + a.Get % 4, rates = 3 + b.Get % 3, shards = 3;
-        var s = new SearchSettings(Seeds: 3, MaxTrialsPerShard: 12);
+        var s = new SearchSettings(Seeds: 3, MaxTrialsPerShard: 12, Diagonal: kill.Get % 2 == 0);
         double F(SearchTrial t) => Objective(t.Shard, t.Size, t.Lr, 1 + a.Get % 3, 1, 2, 0.003) * (1 + 0.004 * Normal(HashCode.Combine(b.Get, t.Shard, t.Size, t.Lr, t.Replicate)));
         var (full, ran) = Run(shards, sizes, rates, s, F);
         var (again, ranAgain) = Run(shards, sizes, rates, s, F);

@@ -7,7 +7,8 @@ namespace Lab.Stages.Search;
 /// The per-shard search for the best-fit model of one family (Hestness et al. 2017, §3): pure and replayable.
 /// <para>On each shard, starting from the previous shard's best-fit configuration (the first shard: a small size at the
 /// middle learning rate), the first round measures the start and its four neighbours (one size down and up, half and
-/// twice the learning rate). Then, round by round: the best-fit size is the smallest whose error (at its best learning
+/// twice the learning rate; with <see cref="SearchSettings.Diagonal"/> also one size up at half the rate and one down
+/// at twice it). Then, round by round: the best-fit size is the smallest whose error (at its best learning
 /// rate) is within the noise margin of the best error found; every unmeasured neighbour of the best-fit configuration
 /// is measured next. So the walk goes up while a larger size beats the incumbent by more than the margin, down while a
 /// smaller one is within it, and the learning rate moves the same way. It stops when every neighbour is measured — the
@@ -37,7 +38,7 @@ public static class BestFitSearch
             bool capped = false; int round = 0;
             while (true)
             {
-                var ask = known.Count == 0 ? Cross(start, sizes, rates) : Neighbours(BestFit(known, margin), sizes, rates).Where(c => !known.ContainsKey(c)).ToList();
+                var ask = known.Count == 0 ? Cross(start, sizes, rates, s.Diagonal) : Neighbours(BestFit(known, margin), sizes, rates, s.Diagonal).Where(c => !known.ContainsKey(c)).ToList();
                 if (ask.Count == 0) break;
                 if (known.Count > 0 && trials.Count + ask.Count > s.MaxTrialsPerShard) { capped = true; break; }
                 var batch = ask.Select(c => new SearchTrial(k, c.Size, c.Lr, 0, round)).ToList();
@@ -61,16 +62,20 @@ public static class BestFitSearch
         return new SearchState(done.ToSeq(), Seq<SearchTrial>(), visited.ToSeq());
     }
 
-    /// <summary>The start and its four neighbours inside the ladders.</summary>
-    static List<Config> Cross(Config c, int sizes, int rates) => [c, .. Neighbours(c, sizes, rates)];
+    /// <summary>The start and its neighbours inside the ladders.</summary>
+    static List<Config> Cross(Config c, int sizes, int rates, bool diagonal) => [c, .. Neighbours(c, sizes, rates, diagonal)];
 
-    /// <summary>One size down and up at the same learning rate, half and twice the learning rate at the same size.</summary>
-    static IEnumerable<Config> Neighbours(Config c, int sizes, int rates)
+    /// <summary>One size down and up at the same learning rate, half and twice the learning rate at the same size; with
+    /// <paramref name="diagonal"/> then one size up at half the rate and one size down at twice it.</summary>
+    static IEnumerable<Config> Neighbours(Config c, int sizes, int rates, bool diagonal)
     {
         if (c.Size > 0) yield return c with { Size = c.Size - 1 };
         if (c.Size < sizes - 1) yield return c with { Size = c.Size + 1 };
         if (c.Lr > 0) yield return c with { Lr = c.Lr - 1 };
         if (c.Lr < rates - 1) yield return c with { Lr = c.Lr + 1 };
+        if (!diagonal) yield break;
+        if (c.Size < sizes - 1 && c.Lr > 0) yield return new Config(c.Size + 1, c.Lr - 1);
+        if (c.Size > 0 && c.Lr < rates - 1) yield return new Config(c.Size - 1, c.Lr + 1);
     }
 
     /// <summary>

@@ -13,8 +13,12 @@ namespace Lab.Stages.Search;
 /// and its point is reported as bound by it.</param>
 /// <param name="PruneRelative">A candidate still worse than its round's incumbent's best validation loss by more than this
 /// fraction after as many epochs as the incumbent needed is stopped as hopeless (0: never).</param>
+/// <param name="Diagonal">The walk also steps one size up at half the learning rate and one size down at twice it. For
+/// families whose best Adam step falls as they widen (measured in nmt: the LSTM's best rate halves per width doubling),
+/// the plain step one size up at the incumbent's rate meets the larger model at a rate too high for it and finds it no
+/// better. Off by default: it adds up to two trials per round.</param>
 public sealed record SearchSettings(int Seeds = 3, double MarginFloor = 0.01, double NoiseZ = 2.0, int StartSize = 1,
-    int MaxTrialsPerShard = 12, double PruneRelative = 0.25)
+    int MaxTrialsPerShard = 12, double PruneRelative = 0.25, bool Diagonal = false)
 {
     /// <summary>The relative margin once seed spreads are known: max(floor, z × the median of the points' relative
     /// standard deviations). The median, not a pooled mean of squares: one point whose seeds include a failed run (a
