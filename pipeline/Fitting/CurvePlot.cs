@@ -153,7 +153,7 @@ public static class CurvePlot
                 proj.LegendText = "projected s(m) for " + string.Join(", ", needs.Select(r => r.Basis));
             }
             var b = s["beta"];
-            p.Title($"best model size\nβ_p = {b.Value:F3} [{b.Lower:F3}, {b.Upper:F3}]", 14);
+            p.Title($"best model size\nβ_p = {b.Value:F3} [{b.Lower:F3}, {b.Upper:F3}]{(a.ModelSizeNote.Length > 0 ? " (ladder resolution)" : "")}", 14);
             p.ShowLegend(Alignment.UpperLeft);
         }, () =>
         {

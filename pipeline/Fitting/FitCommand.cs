@@ -58,6 +58,6 @@ public static class FitCommand
         var needs = analyses.SelectMany(FitTables.Requirements).ToList();
         if (needs.Count > 0) report.Table("What a target error takes (95% bootstrap intervals)", RequirementTable.Headers, RequirementTable.Lines(needs));
         foreach (var a in analyses)
-            a.ModelSize.IfSome(s => report.Line($"{a.Curve}: best model size s(m) = {F(s["alpha"].Value)}·m^{F(s["beta"].Value)}, beta_p in [{F(s["beta"].Lower)}, {F(s["beta"].Upper)}]"));
+            a.ModelSize.IfSome(s => report.Line($"{a.Curve}: best model size s(m) = {F(s["alpha"].Value)}·m^{F(s["beta"].Value)}, beta_p in [{F(s["beta"].Lower)}, {F(s["beta"].Upper)}]{(a.ModelSizeNote.Length > 0 ? $" ({a.ModelSizeNote})" : "")}"));
     }
 }

@@ -28,7 +28,7 @@ public static class FitTables
         {
             Curve = f.Curve, Family = f.Family.Name, Chosen = chosen, Parameter = p.Name, Value = p.Value, Lower = p.Lower, Upper = p.Upper,
             Exponent = f.Family.Exponent(f.Theta), LogRmse = f.LogRmse, Points = f.Points.Count, BootstrapFits = f.Bootstrap.Count,
-            SelectionScore = score, HoldoutError = chosen && !isSize ? a.HoldoutError : double.NaN
+            SelectionScore = score, HoldoutError = chosen && !isSize ? a.HoldoutError : double.NaN, Reason = isSize ? a.ModelSizeNote : ""
         });
     }
 

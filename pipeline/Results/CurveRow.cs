@@ -4,7 +4,7 @@ namespace Lab.Pipeline.Results;
 
 /// <summary>A point of a learning curve: the best-fit model the search found for one shard (the smallest model within
 /// the noise margin of the best error, at its best learning rate), its error averaged over its seeds, their spread and
-/// count. Its curve / m / error / params / errors columns are the input format of `pipeline fit`.</summary>
+/// count. Its curve / m / error / params / params_below / errors columns are the input format of `pipeline fit`.</summary>
 public sealed record CurveRow
 {
     [JsonPropertyName("curve")] public string Curve { get; init; } = "";
@@ -13,6 +13,9 @@ public sealed record CurveRow
     [JsonPropertyName("error")] public double Error { get; init; }
     /// <summary>Parameters of the best-fit model.</summary>
     [JsonPropertyName("params")] public double Params { get; init; }
+    /// <summary>Parameters of the next smaller size of the best-fit model's ladder (NaN at the ladder's floor): the best-fit
+    /// size lies above it, so a curve whose best model has one size at every point still bounds beta_p.</summary>
+    [JsonPropertyName("params_below")] public double ParamsBelow { get; init; } = double.NaN;
     /// <summary>Each seed's validation error, ';'-separated (the fit's bootstrap resamples them).</summary>
     [JsonPropertyName("errors")] public string Errors { get; init; } = "";
     /// <summary>Sample standard deviation of the seeds' errors (NaN for one seed).</summary>

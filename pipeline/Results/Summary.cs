@@ -51,7 +51,10 @@ public static class Summary
     static string BetaP(IReadOnlyList<FitRow> fits, CurveSpec s, IReadOnlyList<CurveRow> curve, IReadOnlyList<TrialRow> rows)
     {
         var p = Param(fits, $"{s.Name}:model_size", "power", "beta");
-        return p.StartsWith("not fitted", StringComparison.Ordinal) || p == "—" ? p : p + Bound(s, curve, rows);
+        if (p.StartsWith("not fitted", StringComparison.Ordinal) || p == "—") return p;
+        // a flat best-fit size: the interval is the ladder's resolution, and the row says so
+        bool flat = fits.Any(f => f.Curve == $"{s.Name}:model_size" && f.Status == "ok" && f.Reason.StartsWith("flat", StringComparison.Ordinal));
+        return p + (flat ? " (flat: one size at every point; the interval is what the size ladder resolves, not a bootstrap)" : "") + Bound(s, curve, rows);
     }
 
     static IEnumerable<string[]> FitLines(StudySummary x) => x.Specs.Select(s => new[]

@@ -190,7 +190,8 @@ public static class StudyRunner
         var checks = new Dictionary<string, double>();
         foreach (var (spec, points) in curves)
         {
-            var input = points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params, CurvesFile.Replicates(c.Errors), c.TrainFlops, c.TrainSeconds)).ToList();
+            var input = points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params, CurvesFile.Replicates(c.Errors), c.TrainFlops, c.TrainSeconds,
+                double.IsFinite(c.ParamsBelow) ? c.ParamsBelow : null)).ToList();
             var options = new AnalysisOptions(BestGuess: double.IsFinite(spec.BestGuess) ? spec.BestGuess : null, Seed: (int)(first?.Seed ?? 17),
                 TargetError: spec.ValMetric == primary ? targetError : null);
             var (ok, failed) = FitCommand.Analyse([(spec.Name, input)], options);

@@ -96,11 +96,12 @@ public static class StudySearch
             var tests = seeds.Select(t => t.Metric(spec.TestMetric)).ToList();
             double mean = vals.Average(), std = Statistics.SampleStd(vals);
             var first = seeds[0];
+            var below = res.Best.Size > 0 ? fam.Row(new SearchTrial(k, res.Best.Size - 1, res.Best.Lr, 0, 0)) : null;
             points.Add(new CurveRow
             {
                 Curve = spec.Name, M = first.ShardSize, Error = mean, ErrorStd = std, Seeds = vals.Count,
                 Errors = string.Join(';', vals.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))),
-                Params = first.Parameters, Bracketed = res.Bracketed, BoundBy = string.Join(',', res.BoundBy), Margin = res.Margin,
+                Params = first.Parameters, ParamsBelow = below?.Parameters ?? double.NaN, Bracketed = res.Bracketed, BoundBy = string.Join(',', res.BoundBy), Margin = res.Margin,
                 Family = fam.Family, Domain = first.Domain, ShardIndex = k, ShardExamples = first.ShardExamples, BestTrialId = first.TrialId,
                 Model = first.Model, LearningRate = first.LearningRate, TestError = tests.Average(),
                 TrialsInShard = candidates.Sum(c => c.d.Trials.Count),

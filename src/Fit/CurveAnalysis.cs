@@ -6,8 +6,11 @@ namespace Lab.Fit;
 /// <summary>A point as read from a curves file: size, error, which split it is in, and optionally the parameter count
 /// of the best model there, the errors of its seeds (whose mean is <paramref name="Error"/>; the bootstrap resamples them),
 /// and the training FLOPs and seconds of one run of that model (for the compute projections).</summary>
+/// <param name="ParamsBelow">The parameter count of the next smaller size of the best model's ladder (a size the search
+/// found measurably worse), when known: with it a curve whose best model has one size at every point still gets beta_p
+/// with an interval (<see cref="SizeResolution"/>).</param>
 public sealed record CurvePoint(double M, double Error, string Split = "fit", double? Params = null, Seq<double> Replicates = default,
-    double? Flops = null, double? Seconds = null);
+    double? Flops = null, double? Seconds = null, double? ParamsBelow = null);
 
 /// <summary>Options of a curve analysis (the `pipeline fit` flags).</summary>
 /// <param name="Family">auto, or a family name.</param>
@@ -35,9 +38,11 @@ public sealed record PointPrediction(double M, double Observed, double Predicted
 /// <param name="SizePoints">(m, parameter count of the best model) on the fit points, fitted or not.</param>
 /// <param name="Compute">Training FLOPs of the best model as a power law of m, when the points carry FLOPs.</param>
 /// <param name="Requirements">Data, model size and compute for the target error and for the errors at 2× and 4× the data.</param>
+/// <param name="ModelSizeNote">How the model-size fit was made when not by the bootstrap (a flat best-fit size: the
+/// interval is what the ladder resolves); empty otherwise.</param>
 public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit Fit, Seq<CurveFit> Fits,
     Seq<PointPrediction> Predictions, double HoldoutError, Seq<Projection> Projections, Option<CurveFit> ModelSize, string ModelSizeError,
-    Seq<Observation> SizePoints, Option<CurveFit> Compute, Seq<Requirement> Requirements)
+    Seq<Observation> SizePoints, Option<CurveFit> Compute, Seq<Requirement> Requirements, string ModelSizeNote = "")
 {
     /// <summary>Fits, selects, bootstraps, labels regions and projects one curve.</summary>
     public static Either<FitError, CurveAnalysis> Run(string curve, IReadOnlyList<CurvePoint> points, AnalysisOptions o)
@@ -82,13 +87,18 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
         double largest = sorted.Max(p => p.M);
         var projections = (o.TargetError is double t ? Seq1(Projection.SizeFor(chosen, t)) : Seq<Projection>())
             + Seq(Projection.ErrorAt(chosen, 2 * largest), Projection.ErrorAt(chosen, 4 * largest));
-        var sizePoints = sorted.Where(p => p.Split == "fit" && p.Params is > 0).Select(p => new Observation(p.M, p.Params!.Value)).ToList();
+        var sized = sorted.Where(p => p.Split == "fit" && p.Params is > 0).ToList();
+        var sizePoints = sized.Select(p => new Observation(p.M, p.Params!.Value)).ToList();
+        bool flat = sizePoints.Count > 0 && sizePoints.Select(p => p.Error).Distinct().Count() == 1;
+        var resolved = flat ? SizeResolution.Flat($"{curve}:model_size", sized.Select(p => (p.M, p.Params!.Value, p.ParamsBelow ?? double.NaN)).ToList()) : None;
         var size = sizePoints.Count == 0
             ? Left<FitError, CurveFit>(new FitError($"{curve}:model_size", "no params column"))
-            : sizePoints.Select(p => p.Error).Distinct().Count() == 1
-                ? Left<FitError, CurveFit>(new FitError($"{curve}:model_size",
+            : flat
+                ? resolved.ToEither(new FitError($"{curve}:model_size",
                     $"the best-fit model has {sizePoints[0].Error:N0} parameters at every shard: no growth this size ladder can resolve (where the points are bound by an end of the ladder, widen it)"))
                 : CurveFitter.Fit($"{curve}:model_size", sizePoints, new PowerLaw(), o.Resamples, o.Seed);
+        string sizeNote = resolved.Match(_ =>
+            $"flat: {sizePoints[0].Error:N0} parameters at every point; the interval is the slopes of all lines through each point's ladder cell (above the next smaller size of its ladder, up to this one), not a bootstrap", () => "");
         var flopPoints = sorted.Where(p => p.Split == "fit" && p.Flops is > 0).Select(p => new Observation(p.M, p.Flops!.Value)).ToList();
         var compute = flopPoints.Count >= 3 && flopPoints.Select(p => p.Error).Distinct().Count() > 1
             ? CurveFitter.Fit($"{curve}:train_flops", flopPoints, new PowerLaw(), o.Resamples, o.Seed).ToOption()
@@ -98,6 +108,6 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
         var requirements = Requirement.Targets(chosen, largest, o.TargetError)
             .Map(t => Requirement.For(chosen, size.ToOption(), compute, flopsPerSecond, t.Target, t.Basis));
         return new CurveAnalysis(curve, selection, chosen, fits, predictions, holdoutError, projections,
-            size.ToOption(), size.Match(_ => "", e => e.Message), sizePoints.ToSeq(), compute, requirements);
+            size.ToOption(), size.Match(_ => "", e => e.Message), sizePoints.ToSeq(), compute, requirements, sizeNote);
     }
 }

@@ -75,6 +75,26 @@ public class FitCommandTests
     }
 
     [Fact]
+    public async Task A_flat_best_fit_size_with_params_below_reports_beta_p_at_the_ladder_s_resolution()
+    {
+        var dir = TempDir();
+        var csv = Path.Combine(dir, "curves.csv");
+        // one size at every point: with params_below beta_p is 0 within what the ladder resolves; without it, not fitted
+        var rows = Good("a", -0.3, 6, 0).Select(g => $"{g.Item1},{g.Item2},{g.Item3},fit,296000,130000")
+            .Concat(Good("b", -0.3, 6, 0).Select(g => $"{g.Item1},{g.Item2},{g.Item3},fit,296000,"));
+        await File.WriteAllTextAsync(csv, "curve,m,error,split,params,params_below\n" + string.Join("\n", rows));
+        var (code, err) = await Fit("--curves", csv, "--out", Path.Combine(dir, "out"));
+        Assert.True(code == 0, err);
+        var fits = (await ParquetTable.Read<FitRow>(Path.Combine(dir, "out", "fits.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        var beta = Assert.Single(fits, f => f.Curve == "a:model_size" && f.Parameter == "beta");
+        double r = Math.Log(296000.0 / 130000) / Math.Log(32);
+        Assert.True(beta.Status == "ok" && beta.Value == 0 && Math.Abs(beta.Lower + r) < 1e-9 && Math.Abs(beta.Upper - r) < 1e-9, $"{beta.Value} [{beta.Lower}, {beta.Upper}]");
+        Assert.StartsWith("flat", beta.Reason);
+        Assert.Contains(fits, f => f.Curve == "b:model_size" && f.Status == "failed" && f.Reason.Contains("at every shard"));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public async Task A_bad_curve_is_reported_by_name_and_does_not_stop_the_others()
     {
         var dir = TempDir();
