@@ -6,8 +6,8 @@ namespace Lab.Fit;
 /// <summary>A point as read from a curves file: size, error, which split it is in, and optionally the parameter count
 /// of the best model there, the errors of its seeds (whose mean is <paramref name="Error"/>; the bootstrap resamples them),
 /// and the training FLOPs and seconds of one run of that model (for the compute projections).</summary>
-/// <param name="ParamsBelow">The parameter count of the next smaller size of the best model's ladder (a size the search
-/// found measurably worse), when known: with it a curve whose best model has one size at every point still gets beta_p
+/// <param name="ParamsBelow">The parameter count of the next smaller size of the best model's ladder (the best-fit size
+/// lies above it: at a bracketed point the search found it measurably worse), when known: with it a curve whose best model has one size at every point still gets beta_p
 /// with an interval (<see cref="SizeResolution"/>).</param>
 public sealed record CurvePoint(double M, double Error, string Split = "fit", double? Params = null, Seq<double> Replicates = default,
     double? Flops = null, double? Seconds = null, double? ParamsBelow = null);

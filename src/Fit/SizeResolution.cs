@@ -5,8 +5,8 @@ namespace Lab.Fit;
 
 /// <summary>
 /// What a size ladder can resolve of s(m) = alpha·m^beta_p. The search knows each point's best-fit size only to a cell
-/// of its ladder: the next smaller size was measurably worse, so the smallest size within the noise lies above it, and
-/// the chosen size is within the noise, so it lies at or below that. When every point has the same size the bootstrap
+/// of its ladder: the next smaller size was measurably worse (at a bracketed point; the report counts the others), so
+/// the smallest size within the noise lies above it, and the chosen size is within the noise, so it lies at or below that. When every point has the same size the bootstrap
 /// has nothing to resample (every refit is flat), but beta_p is not thereby known to be 0: any line that passes through
 /// every cell is as consistent with the search. The range of their slopes is the interval this gives.
 /// </summary>
