@@ -53,7 +53,7 @@ public static class Summary
         var p = Param(fits, $"{s.Name}:model_size", "power", "beta");
         if (p.StartsWith("not fitted", StringComparison.Ordinal) || p == "—") return p;
         // a flat best-fit size: the interval is the ladder's resolution, and the row says so
-        bool flat = fits.Any(f => f.Curve == $"{s.Name}:model_size" && f.Status == "ok" && f.Reason.StartsWith("flat", StringComparison.Ordinal));
+        bool flat = fits.Any(f => f.Curve == $"{s.Name}:model_size" && f.Status == "ok" && f.Reason.StartsWith(Lab.Fit.SizeResolution.Label, StringComparison.Ordinal));
         return p + (flat ? " (flat: one size at every point; the interval is what the size ladder resolves, not a bootstrap)" : "") + Bound(s, curve, rows);
     }
 

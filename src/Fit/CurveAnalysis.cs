@@ -97,8 +97,7 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
                 ? resolved.ToEither(new FitError($"{curve}:model_size",
                     $"the best-fit model has {sizePoints[0].Error:N0} parameters at every shard: no growth this size ladder can resolve (where the points are bound by an end of the ladder, widen it)"))
                 : CurveFitter.Fit($"{curve}:model_size", sizePoints, new PowerLaw(), o.Resamples, o.Seed);
-        string sizeNote = resolved.Match(_ =>
-            $"flat: {sizePoints[0].Error:N0} parameters at every point; the interval is the slopes of all lines through each point's ladder cell (above the next smaller size of its ladder, up to this one), not a bootstrap", () => "");
+        string sizeNote = resolved.Match(_ => SizeResolution.Note(sizePoints[0].Error), () => "");
         var flopPoints = sorted.Where(p => p.Split == "fit" && p.Flops is > 0).Select(p => new Observation(p.M, p.Flops!.Value)).ToList();
         var compute = flopPoints.Count >= 3 && flopPoints.Select(p => p.Error).Distinct().Count() > 1
             ? CurveFitter.Fit($"{curve}:train_flops", flopPoints, new PowerLaw(), o.Resamples, o.Seed).ToOption()

@@ -12,6 +12,13 @@ namespace Lab.Fit;
 /// </summary>
 public static class SizeResolution
 {
+    /// <summary>How a fit made here is labelled where it is written (the note's first word; `fits.parquet`'s reason).</summary>
+    public const string Label = "flat";
+
+    /// <summary>The note that says a model-size fit was made here: what every point has, and what its interval is.</summary>
+    public static string Note(double parameters) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"{Label}: {parameters:N0} parameters at every point; the interval is the slopes of all lines through each point's ladder cell (above the next smaller size of its ladder, up to this one), not a bootstrap");
+
     /// <summary>The range of slopes b of lines ln s = a + b·ln m that pass through every cell (<c>Lower</c>,
     /// <c>Upper</c>] at its m (sizes in parameters). For two cells at ln m_i &lt; ln m_j a line needs
     /// (ln L_j − ln U_i)/(ln m_j − ln m_i) ≤ b ≤ (ln U_j − ln L_i)/(ln m_j − ln m_i); these pairwise bounds are also
