@@ -53,13 +53,14 @@ public static class Cli
         var bestGuess = new System.CommandLine.Option<double?>("--best-guess") { Description = "the domain's best-guess error (ln V, 1-1/K), for the regions" };
         var fitOut = new System.CommandLine.Option<string>("--out") { Description = "output folder", DefaultValueFactory = _ => Path.Combine("artifacts", "fit") };
         var fitSeed = new System.CommandLine.Option<int>("--seed") { Description = "bootstrap seed", DefaultValueFactory = _ => 17 };
+        var horizon = new System.CommandLine.Option<double?>("--horizon") { Description = "how far (x the largest fitted size) the family selection's backtests predict; default: the held-out points' reach, else 2 (the next doubling)" };
         var fit = new Command("fit", "fit learning curves from a CSV or Parquet file: families, selection, intervals, regions, projections, plots")
-            { curves, holdout, family, bootstrap, target, bestGuess, fitOut, fitSeed, quiet };
+            { curves, holdout, family, bootstrap, target, bestGuess, fitOut, fitSeed, horizon, quiet };
         fit.SetAction(async (pr, ct) =>
         {
             var reporter = NewReporter(pr.GetValue(quiet));
             var o = new Fitting.FitOptions(pr.GetValue(curves)!, pr.GetValue(holdout), pr.GetValue(family)!, pr.GetValue(bootstrap),
-                pr.GetValue(target), pr.GetValue(bestGuess), pr.GetValue(fitOut)!, pr.GetValue(fitSeed));
+                pr.GetValue(target), pr.GetValue(bestGuess), pr.GetValue(fitOut)!, pr.GetValue(fitSeed), pr.GetValue(horizon));
             return await IntoFolder(o.Out, reporter, () => Fitting.FitCommand.Run(o, reporter));
         });
 
@@ -67,6 +68,11 @@ public static class Cli
         var fitBench = new Command("fit-bench", "time the fit of a 10-point curve with every family and the bootstrap") { benchResamples };
         fitBench.SetAction(pr => Fitting.FitBench.Run(pr.GetValue(benchResamples), NewReporter(false)));
 
+        var perCell = new System.CommandLine.Option<int>("--per-cell") { Description = "curves per kind x layout x noise level", DefaultValueFactory = _ => 4 };
+        var calResamples = new System.CommandLine.Option<int>("--bootstrap") { Description = "bootstrap resamples per fit", DefaultValueFactory = _ => 200 };
+        var calSeed = new System.CommandLine.Option<int>("--seed") { Description = "the suite's seed", DefaultValueFactory = _ => 2026 };
+        var fitCalibrate = new Command("fit-calibrate", "the fitter's calibration suite: coverage of the 95% band and extrapolation error by kind of curve") { perCell, calResamples, calSeed };
+        fitCalibrate.SetAction(pr => Fitting.FitCalibration.Run(pr.GetValue(perCell), pr.GetValue(calResamples), pr.GetValue(calSeed), NewReporter(false)));
         var models = new System.CommandLine.Option<string[]>("--models") { Description = "ONNX files, folders of them, or trials.parquet files", Required = true, AllowMultipleArgumentsPerToken = true };
         var provider = new System.CommandLine.Option<string>("--provider") { Description = "auto | cpu | cuda (ONNX Runtime execution provider)", DefaultValueFactory = _ => "auto" };
         var reevalData = new System.CommandLine.Option<string?>("--data") { Description = "the data to rebuild the evaluation set from (default: the shipped corpus, when the model was trained on it)" };
@@ -142,10 +148,11 @@ public static class Cli
             plan, trial, advance, gather, submit,
             fit,
             fitBench,
+            fitCalibrate,
             reeval,
         };
         AtLeast(threads, 0, "0 (all cores) or a positive count"); AtLeast(repeats, 1, "1 or more"); AtLeast(holdout, 0, "0 or more"); AtLeast(bootstrap, 0, "0 or more");
-        AtLeast(benchResamples, 0, "0 or more"); AtLeast(batch, 0, "0 (the recorded batch) or more"); AtLeast(cpus, 1, "1 or more");
+        AtLeast(benchResamples, 0, "0 or more"); AtLeast(perCell, 1, "1 or more"); AtLeast(calResamples, 20, "20 or more (the band needs 20 refits)"); AtLeast(batch, 0, "0 (the recorded batch) or more"); AtLeast(cpus, 1, "1 or more");
         AtLeast(gpus, 0, "0 or more"); AtLeast(maxParallel, 0, "0 (no limit) or more"); AtLeast(index, 0, "0 or more");
         Positive(target, "a positive error in the metric's units"); Positive(bestGuess, "a positive error");
         var parsed = root.Parse(args);

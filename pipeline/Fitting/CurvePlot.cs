@@ -70,7 +70,7 @@ public static class CurvePlot
         var pts = a.Predictions.ToArray();
         double lo = pts.Min(x => x.M) / 1.5, hi = Reach(a, pts.Max(x => x.M));
         var grid = Enumerable.Range(0, 120).Select(i => lo * Math.Pow(hi / lo, i / 119.0)).ToArray();
-        var band = grid.Select(m => Projection.ErrorAt(a.Fit, m)).ToArray();
+        var band = grid.Select(m => a.Band.At(m)).ToArray();
         var xs = grid.Select(Math.Log10).ToArray();
 
         // regions: shade from midpoint to midpoint (in log m) by each point's label

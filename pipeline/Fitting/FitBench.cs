@@ -40,3 +40,46 @@ public static class FitBench
         return 0;
     }
 }
+
+/// <summary>`pipeline fit-calibrate`: the calibration suite (<see cref="SyntheticCurve.Suite"/>): every curve fitted on its
+/// fitted sizes, its held-out truth up to 4× checked against the 95 % band, and its held-out points predicted. Prints
+/// coverage and RMSLE by kind, layout and noise level; a fit with a zero-width interval is counted.</summary>
+public static class FitCalibration
+{
+    /// <summary>Prints the tables; returns 0 (1 when a curve could not be fitted at all).</summary>
+    public static int Run(int perCell, int resamples, int seed, Reporter report)
+    {
+        var suite = SyntheticCurve.Suite(perCell, seed).ToArray();
+        var sw = Stopwatch.StartNew();
+        var results = suite.AsParallel().AsOrdered().Select(c => CalibrationResult.Of(c, resamples)).ToArray();
+        double seconds = sw.Elapsed.TotalSeconds;
+        var ok = results.Where(r => r.Held > 0).ToArray();
+        string[] Row(string name, IEnumerable<CalibrationResult> rs)
+        {
+            var g = rs.ToArray();
+            var f = g.Where(r => r.Held > 0).ToArray();
+            if (f.Length == 0) return [name, $"{g.Length}", "0", "—", "—", "—", "—", "—"];
+            return [name, $"{g.Length}", $"{f.Length}", $"{100 * f.Average(r => r.Coverage):F1}%", $"{f.Average(r => r.Rmsle):F4}",
+                $"{RobustLoss.Median(f.Select(r => r.Rmsle).ToArray()):F4}", $"{f.Max(r => r.Rmsle):F3}", $"{f.Count(r => r.ZeroWidth)}"];
+        }
+        string[] headers = ["group", "curves", "fitted", "coverage of truth (95% band)", "RMSLE mean", "median", "worst", "zero-width"];
+        report.Table($"Calibration suite: {suite.Length} curves, {resamples} bootstrap resamples, held out to {SyntheticCurve.Reach}x, {seconds:F0} s on {Environment.ProcessorCount} cores",
+            headers, Enum.GetValues<CurveKind>().Select(k => Row(k.ToString(), results.Where(r => r.Curve.Kind == k)))
+                .Append(Row("all", results)));
+        report.Table("By layout", headers, Enum.GetValues<Spacing>().Select(s => Row(s.ToString(), results.Where(r => r.Curve.Spacing == s))));
+        report.Table("By noise (log sd)", headers, SyntheticCurve.NoiseLevels.Select(n => Row($"{n}", results.Where(r => r.Curve.Noise == n))));
+        report.Table("By kind and noise: coverage", ["kind", .. SyntheticCurve.NoiseLevels.Select(n => $"noise {n}")],
+            Enum.GetValues<CurveKind>().Select(k => new[] { k.ToString() }.Concat(SyntheticCurve.NoiseLevels.Select(n =>
+            {
+                var f = ok.Where(r => r.Curve.Kind == k && r.Curve.Noise == n).ToArray();
+                return f.Length == 0 ? "—" : $"{100 * f.Average(r => r.Coverage):F0}%";
+            })).ToArray()));
+        var chosen = results.Where(r => r.Held > 0).GroupBy(r => r.Family).Select(g => $"{g.Key} {g.Count()}");
+        report.Line($"families chosen: {string.Join(", ", chosen)}");
+        foreach (var r in results.Where(r => r.Held == 0).Take(5)) report.Line($"not fitted: {r.Curve}: {r.Error}");
+        if (Environment.GetEnvironmentVariable("LAB_CALIBRATION_DETAILS") is "1")
+            foreach (var r in ok.OrderBy(r => r.Coverage).ThenByDescending(r => r.RmsleTruth).Take(40))
+                report.Line($"{r.Coverage:P0} rmsle {r.RmsleTruth:F3} {r.Family} drift {r.Drift:F3} tied {r.Tied}: {r.Curve}");
+        return 0;
+    }
+}

@@ -7,7 +7,8 @@ namespace Lab.Fit;
 /// Broken power law with one break (Caballero et al. 2022, "Broken Neural Scaling Laws"):
 /// eps = a + b·m^(−c0)·(1 + (m/d)^(1/f))^(−c1·f). Below the break d the slope is −c0, above it −(c0 + c1); f sets how
 /// sharp the break is. With c0 ≈ 0 it describes the small-data plateau before the power law. Fitted on log error with
-/// a ≥ 0 below the smallest error, both slopes non-positive (c0 ≥ 0 and c0 + c1 ≥ 0, so the fitted curve never rises:
+/// the shared spacing weights and Huber loss (<see cref="RobustLoss"/>), a ≥ 0 below the smallest error by the noise margin
+/// (<see cref="RobustLoss.FloorCap"/>), both slopes non-positive (c0 ≥ 0 and c0 + c1 ≥ 0, so the fitted curve never rises:
 /// its log-log slope moves between −c0 and −(c0 + c1)), the break within two e-folds of the data, and many starts
 /// polished by Levenberg–Marquardt.
 /// </summary>
@@ -64,12 +65,15 @@ public sealed class BrokenPowerLaw : ICurveFamily
 
     /// <inheritdoc />
     public double[]? Fit(IReadOnlyList<Observation> points, double[]? start)
+        => RobustLoss.Fit(points, start, (w, s) => Weighted(points, w, s), (t, m) => Math.Log(Predict(t, m)));
+
+    static double[]? Weighted(IReadOnlyList<Observation> points, double[] w, double[]? start)
     {
         var lm = points.Select(p => Math.Log(p.M)).ToArray();
         double centre = lm.Average();
         var u = lm.Select(v => v - centre).ToArray();
         var y = points.Select(p => Math.Log(p.Error)).ToArray();
-        double minErr = points.Min(p => p.Error), aMax = minErr * (1 - 1e-9);
+        double minErr = points.Min(p => p.Error), aMax = RobustLoss.FloorCap(points);
         double uLo = u.Min(), uHi = u.Max();
         var lower = Vector<double>.Build.DenseOfArray([0, -200, 0, 0, uLo - 2, Math.Log(0.05)]);
         var upper = Vector<double>.Build.DenseOfArray([aMax, 200, 10, 10, uHi + 2, Math.Log(20)]);
@@ -77,7 +81,7 @@ public sealed class BrokenPowerLaw : ICurveFamily
         double Sse(double[] q)
         {
             double acc = 0;
-            for (int i = 0; i < u.Length; i++) { double r = Model(q, u[i], out _, out _) - y[i]; acc += r * r; }
+            for (int i = 0; i < u.Length; i++) { double r = Model(q, u[i], out _, out _) - y[i]; acc += w[i] * r * r; }
             return double.IsFinite(acc) ? acc : double.PositiveInfinity;
         }
         double[] WithB(double a, double c0, double c1, double d, double logF)
@@ -87,9 +91,9 @@ public sealed class BrokenPowerLaw : ICurveFamily
             for (int i = 0; i < u.Length; i++)
             {
                 Model(q, u[i], out var t, out _);                  // t with B = 0
-                acc += Math.Log(Math.Max(points[i].Error - a, 1e-300)) - Math.Log(t);
+                acc += w[i] * (Math.Log(Math.Max(points[i].Error - a, 1e-300)) - Math.Log(t));
             }
-            q[1] = acc / u.Length;
+            q[1] = acc / w.Sum();
             return q;
         }
         var starts = new List<(double Sse, double[] Q)>();
@@ -106,14 +110,14 @@ public sealed class BrokenPowerLaw : ICurveFamily
                         foreach (var dq in new[] { 0.2, 0.4, 0.6, 0.8 })
                             foreach (var logF in new[] { Math.Log(0.3), Math.Log(1.5) })
                             {
-                                var q = WithB(aFrac * minErr, c0, c1, uLo + dq * (uHi - uLo), logF);
+                                var q = WithB(aFrac * aMax, c0, c1, uLo + dq * (uHi - uLo), logF);
                                 starts.Add((Sse(q), q));
                             }
 
         var model = ObjectiveFunction.NonlinearModel(
             (q, x) => { var qa = q.ToArray(); return Vector<double>.Build.Dense(x.Count, i => Model(qa, x[i], out _, out _)); },
             (q, x) => Jacobian(q.ToArray(), x),
-            Vector<double>.Build.DenseOfArray(u), Vector<double>.Build.DenseOfArray(y), null);
+            Vector<double>.Build.DenseOfArray(u), Vector<double>.Build.DenseOfArray(y), Vector<double>.Build.DenseOfArray(w));
         var solver = new LevenbergMarquardtMinimizer(1e-3, 1e-13, 1e-13, 1e-16, 300);
         double[]? best = null; double bestSse = double.PositiveInfinity;
         foreach (var (_, q0) in starts.OrderBy(s => s.Sse).Take(6))

@@ -19,10 +19,12 @@ public sealed record CurvePoint(double M, double Error, string Split = "fit", do
 /// <param name="Seed">Bootstrap seed.</param>
 /// <param name="BestGuess">The domain's best-guess error, for the regions.</param>
 /// <param name="TargetError">Error whose required training-set size is projected.</param>
+/// <param name="Horizon">How far the selection's backtests predict (× the cut's largest size); null: the reach of the
+/// held-out points when there are any (largest held-out / largest fitted size), else the next doubling.</param>
 public sealed record AnalysisOptions(string Family = "auto", int HoldoutLast = 0, int Resamples = 1000, int Seed = 17,
-    double? BestGuess = null, double? TargetError = null);
+    double? BestGuess = null, double? TargetError = null, double? Horizon = null);
 
-/// <summary>Observed and predicted error at one input point, with the 95% band of the chosen fit.</summary>
+/// <summary>Observed and predicted error at one input point, with the 95% band (<see cref="PredictionBand"/>).</summary>
 public sealed record PointPrediction(double M, double Observed, double Predicted, double Lower, double Upper, string Split, string Region);
 
 /// <summary>Everything fitted for one curve.</summary>
@@ -40,9 +42,12 @@ public sealed record PointPrediction(double M, double Observed, double Predicted
 /// <param name="Requirements">Data, model size and compute for the target error and for the errors at 2× and 4× the data.</param>
 /// <param name="ModelSizeNote">How the model-size fit was made when not by the bootstrap (a flat best-fit size: the
 /// interval is what the ladder resolves); empty otherwise.</param>
+/// <param name="Band">The 95 % band of the predicted error (bootstrap, backtest drift beyond the data, tied families).</param>
+/// <param name="Notes">What a reader should know of the fit: points in the small-data or irreducible region (kept in
+/// the fit, named here), families not fitted and why, parameters at the edge of what the data support.</param>
 public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit Fit, Seq<CurveFit> Fits,
     Seq<PointPrediction> Predictions, double HoldoutError, Seq<Projection> Projections, Option<CurveFit> ModelSize, string ModelSizeError,
-    Seq<Observation> SizePoints, Option<CurveFit> Compute, Seq<Requirement> Requirements, string ModelSizeNote = "")
+    Seq<Observation> SizePoints, Option<CurveFit> Compute, Seq<Requirement> Requirements, string ModelSizeNote, PredictionBand Band, Seq<string> Notes)
 {
     /// <summary>Fits, selects, bootstraps, labels regions and projects one curve.</summary>
     public static Either<FitError, CurveAnalysis> Run(string curve, IReadOnlyList<CurvePoint> points, AnalysisOptions o)
@@ -58,6 +63,8 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
         }
         var fitPoints = sorted.Where(p => p.Split == "fit").Select(p => new Observation(p.M, p.Error, p.Replicates)).ToList();
         var held = sorted.Where(p => p.Split == "holdout").ToList();
+        double horizon = o.Horizon ?? (held.Count > 0 && fitPoints.Count > 0
+            ? Math.Clamp(held.Max(p => p.M) / fitPoints.Max(p => p.M), 1.25, 64) : FamilySelection.DefaultHorizon);
 
         Either<FitError, ICurveFamily> family = o.Family.Equals("auto", StringComparison.OrdinalIgnoreCase)
             ? Right<FitError, ICurveFamily>(new PowerLaw())
@@ -65,28 +72,39 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
         return from fam in family
                from valid in CurveFitter.Validate(curve, fitPoints, o.Family == "auto" ? 2 : fam.ParameterNames.Count)
                let selection = o.Family.Equals("auto", StringComparison.OrdinalIgnoreCase)
-                   ? FamilySelection.Choose(valid, CurveFitter.Families)
-                   : new Selection(fam, Seq1(new FamilyScore(fam.Name, double.NaN, valid.Count, 0, true)))
+                   ? FamilySelection.Choose(valid, CurveFitter.Families, horizon)
+                   : Given(valid, fam, horizon)
                from chosen in CurveFitter.Fit(curve, valid, selection.Chosen, o.Resamples, o.Seed)
                select Complete(curve, sorted, held, valid, selection, chosen, o);
+    }
+
+    /// <summary>A family the user named: its backtests are still run (they measure its extrapolation error for the band).</summary>
+    static Selection Given(Seq<Observation> valid, ICurveFamily fam, double horizon)
+    {
+        var own = FamilySelection.Choose(valid, Seq1(fam), horizon);
+        return new Selection(fam, own.Scores, horizon);
     }
 
     static CurveAnalysis Complete(string curve, List<CurvePoint> sorted, List<CurvePoint> held, Seq<Observation> valid,
         Selection selection, CurveFit chosen, AnalysisOptions o)
     {
-        var others = CurveFitter.Families.Filter(f => f.Name != chosen.Family.Name && valid.Count >= f.ParameterNames.Count)
-            .Map(f => CurveFitter.Fit(curve, valid, f, o.Resamples, o.Seed)).Rights();
+        var attempts = CurveFitter.Families.Filter(f => f.Name != chosen.Family.Name)
+            .Map(f => (f.Name, Fit: CurveFitter.Fit(curve, valid, f, o.Resamples, o.Seed))).Strict();
+        var others = attempts.Map(a => a.Fit).Rights();
         var fits = Seq1(chosen) + others.ToSeq();
+        var band = PredictionBand.Of(chosen,
+            selection.Scores.Find(s => s.Family == chosen.Family.Name).Map(s => s.Backtests).IfNone(Seq<Backtest>()),
+            others.Filter(f => selection.Tied.Contains(f.Family.Name)).ToSeq());
         var regions = Regions.Label(chosen, sorted.Select(p => new Observation(p.M, p.Error)).ToList(), o.BestGuess);
         var predictions = sorted.Select((p, i) =>
         {
-            var band = Projection.ErrorAt(chosen, p.M);
-            return new PointPrediction(p.M, p.Error, band.Value, band.Lower, band.Upper, p.Split, regions[i]);
+            var b = band.At(p.M);
+            return new PointPrediction(p.M, p.Error, b.Value, b.Lower, b.Upper, p.Split, regions[i]);
         }).ToSeq();
         double holdoutError = held.Count == 0 ? double.NaN : held.Average(p => Math.Abs(chosen.Predict(p.M) / p.Error - 1));
         double largest = sorted.Max(p => p.M);
-        var projections = (o.TargetError is double t ? Seq1(Projection.SizeFor(chosen, t)) : Seq<Projection>())
-            + Seq(Projection.ErrorAt(chosen, 2 * largest), Projection.ErrorAt(chosen, 4 * largest));
+        var projections = (o.TargetError is double t ? Seq1(band.SizeFor(t)) : Seq<Projection>())
+            + Seq(band.At(2 * largest), band.At(4 * largest));
         var sized = sorted.Where(p => p.Split == "fit" && p.Params is > 0).ToList();
         var sizePoints = sized.Select(p => new Observation(p.M, p.Params!.Value)).ToList();
         bool flat = sizePoints.Count > 0 && sizePoints.Select(p => p.Error).Distinct().Count() == 1;
@@ -106,7 +124,27 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
         double flopsPerSecond = timed.Count == 0 ? double.NaN : timed.Sum(p => p.Flops!.Value) / timed.Sum(p => p.Seconds!.Value);
         var requirements = Requirement.Targets(chosen, largest, o.TargetError)
             .Map(t => Requirement.For(chosen, size.ToOption(), compute, flopsPerSecond, t.Target, t.Basis));
+        var notes = NotesOf(sorted, regions, chosen, attempts.Map(a => (a.Name, a.Fit.Match(_ => "", e => e.Message))), selection);
         return new CurveAnalysis(curve, selection, chosen, fits, predictions, holdoutError, projections,
-            size.ToOption(), size.Match(_ => "", e => e.Message), sizePoints.ToSeq(), compute, requirements, sizeNote);
+            size.ToOption(), size.Match(_ => "", e => e.Message), sizePoints.ToSeq(), compute, requirements, sizeNote, band, notes);
+    }
+
+    /// <summary>What the report says of a fit besides its numbers.</summary>
+    static Seq<string> NotesOf(List<CurvePoint> sorted, string[] regions, CurveFit chosen, Seq<(string Family, string Error)> failed, Selection selection)
+    {
+        var notes = new List<string>();
+        foreach (var region in new[] { "small-data", "irreducible" })
+        {
+            var at = sorted.Where((p, i) => regions[i] == region).Select(p => p.M.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            if (at.Count > 0) notes.Add($"{at.Count} point(s) in the {region} region (m = {string.Join(", ", at)}): kept in the fit, labelled in predictions");
+        }
+        foreach (var (family, error) in failed.Filter(f => f.Error.Length > 0))
+            notes.Add($"{family} not fitted: {error}");
+        if (selection.Tied.Count > 0)
+            notes.Add($"the backtests could not tell {chosen.Family.Name} from {string.Join(", ", selection.Tied)}: the bands hold their predictions too");
+        double expo = chosen.Family.Exponent(chosen.Theta);
+        if (Math.Abs(expo) > 3 || chosen.Theta.Any(v => Math.Abs(v) > 1e12))
+            notes.Add($"the {chosen.Family.Name} fit has extreme parameters (exponent {expo:G3}; {string.Join(", ", chosen.Parameters.Map(p => $"{p.Name} {p.Value:G3}"))}): its extrapolation rests on very few points' curvature");
+        return notes.ToSeq();
     }
 }

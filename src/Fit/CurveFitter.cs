@@ -6,13 +6,17 @@ namespace Lab.Fit;
 /// <summary>Validates a curve, fits a family to it, and bootstraps 95% intervals by resampling points (fixed seed).</summary>
 public static class CurveFitter
 {
+    /// <summary>The smallest relative half-width of a parameter's interval (the fits' numerical resolution).</summary>
+    public const double Resolution = 1e-6;
+
     /// <summary>The families known by name.</summary>
     public static readonly Seq<ICurveFamily> Families = Seq<ICurveFamily>(new PowerLaw(), new PowerLawIrreducible(), new BrokenPowerLaw());
 
     /// <summary>A family by name (power, power-irreducible, broken).</summary>
     public static Option<ICurveFamily> Family(string name) => Families.Find(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Checks that the points can be fitted by a family with k parameters.</summary>
+    /// <summary>Checks that the points can be fitted by a family with k parameters: more points than parameters (a point
+    /// to spare), positive finite values, one error per size, not all equal.</summary>
     public static Either<FitError, Seq<Observation>> Validate(string curve, IEnumerable<Observation> points, int k)
     {
         var pts = points.OrderBy(p => p.M).ToSeq();
@@ -22,7 +26,8 @@ public static class CurveFitter
             return new FitError(curve, "sizes and errors must be positive (the fit is on their logarithms)");
         var dup = pts.GroupBy(p => p.M).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) return new FitError(curve, $"size m={dup.Key} appears {dup.Count()} times; give one error per size");
-        if (pts.Count < k) return new FitError(curve, $"{pts.Count} points cannot determine {k} parameters");
+        if (pts.Count <= k)
+            return new FitError(curve, $"{pts.Count} points cannot determine {k} parameters with a point to spare (a curve through every point leaves no residual, so nothing measures its error; its interval would have zero width)");
         if (pts.Map(p => p.Error).Distinct().Count() == 1) return new FitError(curve, "the error is the same at every size; there is no curve to fit");
         return pts;
     }
@@ -38,8 +43,11 @@ public static class CurveFitter
             var estimates = family.ParameterNames.Select((name, j) =>
             {
                 var vals = boot.Select(b => b.Theta[j]).ToArray();
+                // never narrower than the fit's numerical resolution (relative 1e-6) on either side: a noise-free
+                // curve of exactly the family's shape is known to that, not exactly
+                double res = Resolution * Math.Max(Math.Abs(theta[j]), 1e-300);
                 return vals.Length >= 20
-                    ? new Estimate(name, theta[j], Quantile(vals, 0.025), Quantile(vals, 0.975))
+                    ? new Estimate(name, theta[j], Math.Min(Quantile(vals, 0.025), theta[j] - res), Math.Max(Quantile(vals, 0.975), theta[j] + res))
                     : new Estimate(name, theta[j], double.NaN, double.NaN);
             }).ToSeq();
             return Right<FitError, CurveFit>(new CurveFit(curve, family, estimates, LogRmse(family, theta, pts), pts, boot.ToSeq()));

@@ -1,6 +1,8 @@
 namespace Lab.Fit;
 
-/// <summary>Pure power law eps = alpha·m^beta, fitted exactly by least squares on (log m, log eps).</summary>
+/// <summary>Pure power law eps = alpha·m^beta, fitted by weighted least squares on (log m, log eps) with the shared
+/// spacing weights and Huber loss (<see cref="RobustLoss"/>; on evenly spaced points without outliers this is ordinary
+/// least squares).</summary>
 public sealed class PowerLaw : ICurveFamily
 {
     /// <inheritdoc />
@@ -17,21 +19,26 @@ public sealed class PowerLaw : ICurveFamily
     /// <inheritdoc />
     public double[]? Fit(IReadOnlyList<Observation> points, double[]? start)
     {
-        var (a, b) = LogLinear(points.Select(p => p.M).ToArray(), points.Select(p => p.Error).ToArray());
-        return double.IsFinite(a) && double.IsFinite(b) ? [a, b] : null;
+        var m = points.Select(p => p.M).ToArray(); var e = points.Select(p => p.Error).ToArray();
+        return RobustLoss.Fit(points, start, (w, _) =>
+        {
+            var (a, b) = LogLinear(m, e, w);
+            return double.IsFinite(a) && double.IsFinite(b) ? [a, b] : null;
+        }, (t, x) => Math.Log(t[0]) + t[1] * Math.Log(x));
     }
 
     /// <inheritdoc />
     public double? SizeFor(IReadOnlyList<double> theta, double target)
         => target > 0 && theta[1] != 0 ? Math.Pow(target / theta[0], 1 / theta[1]) : null;
 
-    /// <summary>(alpha, beta) of y = alpha·x^beta by ordinary least squares on logs.</summary>
-    public static (double Alpha, double Beta) LogLinear(double[] x, double[] y)
+    /// <summary>(alpha, beta) of y = alpha·x^beta by (weighted, when weights are given) least squares on logs.</summary>
+    public static (double Alpha, double Beta) LogLinear(double[] x, double[] y, double[]? weights = null)
     {
         var lx = x.Select(v => Math.Log(v)).ToArray(); var ly = y.Select(v => Math.Log(v)).ToArray();
-        double mx = lx.Average(), my = ly.Average();
+        var w = weights ?? Enumerable.Repeat(1.0, lx.Length).ToArray();
+        double sw = w.Sum(), mx = lx.Select((v, i) => w[i] * v).Sum() / sw, my = ly.Select((v, i) => w[i] * v).Sum() / sw;
         double sxy = 0, sxx = 0;
-        for (int i = 0; i < lx.Length; i++) { sxy += (lx[i] - mx) * (ly[i] - my); sxx += (lx[i] - mx) * (lx[i] - mx); }
+        for (int i = 0; i < lx.Length; i++) { sxy += w[i] * (lx[i] - mx) * (ly[i] - my); sxx += w[i] * (lx[i] - mx) * (lx[i] - mx); }
         if (sxx == 0) return (double.NaN, double.NaN);
         double beta = sxy / sxx;
         return (Math.Exp(my - beta * mx), beta);

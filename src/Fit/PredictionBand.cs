@@ -1,0 +1,111 @@
+using LanguageExt;
+
+namespace Lab.Fit;
+
+/// <summary>
+/// The 95 % band of the error predicted at a size, with every uncertainty the analysis can measure, in log error:
+/// <list type="bullet">
+/// <item>the chosen fit's bootstrap band (the points' and seeds' noise through its parameters);</item>
+/// <item>beyond the largest fitted size, the extrapolation error the rolling-origin backtests measured: their squared
+/// log errors, less what the points' noise alone explains, grow as <c>Drift²·d²</c> with d the doublings beyond the
+/// fitted points; 1.96·Drift·d is added in quadrature to each side (the family being wrong, which no bootstrap of one
+/// family sees). A prior counts as one backtest one doubling out that missed by half the fall the curve predicts over
+/// that doubling (the local exponent uncertain by ±50 %), so a curve with few or no backtests is not taken to
+/// extrapolate perfectly; with several backtests the measured drift decides;</item>
+/// <item>the bands of the families the selection could not tell from the chosen one (<see cref="Selection.Tied"/>):
+/// the band holds them too (model-selection uncertainty);</item>
+/// <item>never narrower than <see cref="Resolution"/> on either side (the fits' numerical resolution: a noise-free
+/// curve is known to that, not exactly).</item>
+/// </list>
+/// </summary>
+/// <param name="Fit">The chosen fit (its prediction is the band's centre).</param>
+/// <param name="Tied">Fits of the tied families on the same points.</param>
+/// <param name="LargestM">The largest fitted size.</param>
+/// <param name="Drift">Backtest extrapolation error per doubling (log error, one sd); 0 without backtests.</param>
+public sealed record PredictionBand(CurveFit Fit, Seq<CurveFit> Tied, double LargestM, double Drift)
+{
+    /// <summary>The smallest half-width of a band, in log error.</summary>
+    public const double Resolution = 1e-6;
+    const double Z = 1.959964;
+    /// <summary>How uncertain the prior takes the local exponent to be (a share of it).</summary>
+    public const double PriorShare = 0.5;
+
+    /// <summary>The band of a chosen fit: drift from its backtests (less the noise), tied fits as given.</summary>
+    public static PredictionBand Of(CurveFit fit, Seq<Backtest> backtests, Seq<CurveFit> tied)
+    {
+        double noise = RobustLoss.Noise(fit.Points.ToArray());
+        // the prior: one pseudo-backtest one doubling out, off by half the curve's own fall over that doubling
+        // (its local exponent uncertain by ±50 %); real backtests outweigh it as they accumulate
+        double top = fit.Points.Max(p => p.M);
+        double slope = Math.Log(fit.Predict(top * Math.Sqrt(2)) / fit.Predict(top / Math.Sqrt(2))) / Math.Log(2);
+        double prior = double.IsFinite(slope) ? PriorShare * Math.Abs(slope) * Math.Log(2) : 0;
+        double num = prior * prior, den = 1;
+        foreach (var b in backtests)
+        {
+            double d = b.Doublings;
+            if (!double.IsFinite(b.LogError) || !(d > 0)) continue;
+            num += Math.Max(0, b.LogError * b.LogError - noise * noise) * d * d;
+            den += d * d * d * d;
+        }
+        double drift = den > 0 ? Math.Sqrt(num / den) : 0;
+        return new PredictionBand(fit, tied, fit.Points.Max(p => p.M), drift);
+    }
+
+    /// <summary>The extra half-width beyond the data at m, in log error.</summary>
+    public double Extrapolation(double m) => m > LargestM ? Z * Drift * Math.Log2(m / LargestM) : 0;
+
+    /// <summary>The error expected at m with its band (NaN bounds when the chosen fit has too few bootstrap refits).</summary>
+    public Projection At(double m)
+    {
+        var own = Projection.ErrorAt(Fit, m);
+        if (!double.IsFinite(own.Lower) || !double.IsFinite(own.Upper) || !(own.Value > 0)) return own;
+        double extra = Extrapolation(m), centre = Math.Log(own.Value);
+        (double Lo, double Hi) Widen(Projection p)
+        {
+            double c = Math.Log(p.Value);
+            double lo = Math.Max(c - Math.Log(Math.Max(p.Lower, 1e-300)), 0), hi = Math.Max(Math.Log(p.Upper) - c, 0);
+            return (c - Math.Max(Math.Sqrt(lo * lo + extra * extra), Resolution), c + Math.Max(Math.Sqrt(hi * hi + extra * extra), Resolution));
+        }
+        var (l, h) = Widen(own);
+        foreach (var t in Tied)
+        {
+            var p = Projection.ErrorAt(t, m);
+            if (!(p.Value > 0) || !double.IsFinite(p.Lower) || !double.IsFinite(p.Upper)) continue;
+            var (tl, th) = Widen(p);
+            l = Math.Min(l, tl); h = Math.Max(h, th);
+        }
+        l = Math.Min(l, centre - Resolution); h = Math.Max(h, centre + Resolution);
+        return own with { Lower = Math.Exp(l), Upper = Math.Exp(h) };
+    }
+
+    /// <summary>The size needed for a target error: the chosen fit's, with the sizes where the band's lower and upper
+    /// edges reach the target as its interval (upper +∞ where the upper edge never does).</summary>
+    public Projection SizeFor(double target)
+    {
+        var own = Projection.SizeFor(Fit, target);
+        if (!own.Reachable) return own;
+        double lo = Math.Log(Fit.Points.Min(p => p.M)) - 2 * Math.Log(2), hi = Math.Log(1e18);
+        double? First(Func<Projection, double> edge)
+        {
+            if (edge(At(Math.Exp(lo))) <= target) return Math.Exp(lo);
+            double prev = lo;
+            for (double x = lo + 0.1; x <= hi; x += 0.1)
+            {
+                var e = edge(At(Math.Exp(x)));
+                if (!double.IsFinite(e)) return null;
+                if (e <= target)
+                {
+                    double a = prev, b = x;
+                    for (int i = 0; i < 40; i++) { double c = (a + b) / 2; if (edge(At(Math.Exp(c))) <= target) b = c; else a = c; }
+                    return Math.Exp(b);
+                }
+                prev = x;
+            }
+            return null;
+        }
+        var lower = First(p => p.Lower);
+        var upper = First(p => p.Upper);
+        if (lower is null) return own;   // no band: the bootstrap interval stands
+        return own with { Lower = Math.Min(lower.Value, own.Value), Upper = upper is double u ? Math.Max(u, own.Value) : double.PositiveInfinity };
+    }
+}
