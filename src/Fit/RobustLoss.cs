@@ -8,14 +8,13 @@ namespace Lab.Fit;
 /// dense curve the crowded end no longer outvotes the sparse one. A weight is kept within [1/8, 8] of the average
 /// spacing's, so one isolated point cannot decide a fit alone.</item>
 /// <item><b>Noise</b>: a robust estimate of the log-error noise of a single point, from the seeds' spread where points
-/// carry seeds, else from how far each inner point lies from the straight line (in log–log) through its two
-/// neighbours (median absolute deviation, scaled to a standard deviation). Curvature counts as noise here, so on a
-/// strongly bent, noise-free curve it is an upper bound.</item>
+/// carry seeds, else from the third differences of log error in order of m (median absolute deviation, scaled to a
+/// standard deviation): a smooth curve's slope and curvature cancel there, so a noise-free curve reads almost 0.</item>
 /// <item><b>Floor cap</b>: an irreducible error must lie below the smallest observed error by the margin the noise
 /// justifies (two noise standard deviations in log error), not merely below it: a floor just under the last point
 /// predicts that the curve stops where it was last seen, and the noise alone can put that point low.</item>
 /// <item><b>Huber loss</b> by iteratively reweighted least squares: after a weighted fit, points whose log residual
-/// exceeds δ = 1.345 × the residuals' robust scale (at least the noise estimate and 10⁻³) are down-weighted by
+/// exceeds δ = 1.345 × the residuals' robust scale (1.4826 × their median absolute value; at least 10⁻³) are down-weighted by
 /// δ/|r| and the fit is polished from where it was; two rounds. An outlier or a one-point step then pulls the fit
 /// linearly, not quadratically. Residuals under δ keep their weight, so an exact fit is unchanged.</item>
 /// </list>
@@ -59,15 +58,12 @@ public static class RobustLoss
                 return Math.Sqrt(l.Sum(v => (v - mean) * (v - mean)) / (l.Length - 1) / l.Length);
             }).ToArray();
         if (seeded.Length >= Math.Max(2, pts.Count / 2)) return Median(seeded);
-        var d = pts.GroupBy(p => p.M).Select(g => (X: Math.Log(g.Key), Y: Math.Log(g.First().Error))).OrderBy(p => p.X).ToArray();
-        if (d.Length < 3) return 0;
-        var r = new double[d.Length - 2];
-        for (int i = 1; i < d.Length - 1; i++)
-        {
-            double t = (d[i].X - d[i - 1].X) / (d[i + 1].X - d[i - 1].X);
-            double line = d[i - 1].Y + t * (d[i + 1].Y - d[i - 1].Y);
-            r[i - 1] = Math.Abs(d[i].Y - line) / Math.Sqrt(1 + t * t + (1 - t) * (1 - t));
-        }
+        // third differences of log error (in order of m): a smooth curve's trend and curvature cancel, iid noise of sd
+        // σ leaves sd σ·√20
+        var y = pts.GroupBy(p => p.M).OrderBy(g => g.Key).Select(g => Math.Log(g.First().Error)).ToArray();
+        if (y.Length < 4) return 0;
+        var r = new double[y.Length - 3];
+        for (int i = 0; i < r.Length; i++) r[i] = Math.Abs(y[i + 3] - 3 * y[i + 2] + 3 * y[i + 1] - y[i]) / Math.Sqrt(20);
         return 1.4826 * Median(r);
     }
 
@@ -85,12 +81,11 @@ public static class RobustLoss
         var w0 = SpacingWeights(pts);
         var theta = weightedFit(w0, start);
         if (theta is null) return null;
-        double noise = Noise(pts);
         for (int round = 0; round < rounds; round++)
         {
             var r = pts.Select(p => Math.Log(p.Error) - logPredict(theta, p.M)).ToArray();
             if (r.Any(v => !double.IsFinite(v))) break;
-            double delta = HuberK * Math.Max(Math.Max(1.4826 * Median(r.Select(Math.Abs).ToArray()), noise), MinDelta);
+            double delta = HuberK * Math.Max(1.4826 * Median(r.Select(Math.Abs).ToArray()), MinDelta);
             if (r.All(v => Math.Abs(v) <= delta)) break;
             var w = w0.Select((v, i) => v * Math.Min(1, delta / Math.Abs(r[i]))).ToArray();
             var next = weightedFit(w, theta);
