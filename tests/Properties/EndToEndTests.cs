@@ -29,7 +29,9 @@ public class EndToEndTests(SmokeRunFixture smoke)
         Assert.Equal(preset.Shards.MinShards, curve.Count);   // the slice holds exactly the smoke ladder's three shards (2k, 4k, 8k tokens)
         Assert.All(curve, c => Assert.Equal(preset.Search.Seeds, c.Seeds));
         var fits = Rows<FitRow>(Path.Combine(outDir, "fits.parquet"));
-        Assert.Contains(fits, f => f.Parameter == "beta" && f.Family == "power-irreducible");
+        Assert.Contains(fits, f => f.Parameter == "beta" && f.Chosen && f.Curve == "lm:val_cross_entropy");
+        // three shards leave the three-parameter power law + floor no point to spare: not fitted, and the row says why
+        Assert.Contains(fits, f => f.Family == "power-irreducible" && f.Status == "skipped" && f.Reason.Contains("point to spare"));
         Assert.Equal(curve.Count, Rows<PredictionRow>(Path.Combine(outDir, "predictions.parquet")).Count);
         Assert.True(File.Exists(Path.Combine(outDir, "plots", "lm_val_cross_entropy.png")));
 
