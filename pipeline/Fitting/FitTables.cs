@@ -11,7 +11,7 @@ public static class FitTables
         foreach (var score in a.Selection.Scores.Count > 0 ? a.Selection.Scores.ToList() : [])
         {
             var fit = a.Fits.Find(f => f.Family.Name == score.Family);
-            if (fit.IsNone) { yield return new FitRow { Curve = a.Curve, Family = score.Family, Status = "skipped", Reason = a.Notes.Find(n => n.StartsWith($"{score.Family} not fitted: ", StringComparison.Ordinal)).Map(n => n[(score.Family.Length + 13)..]).IfNone("not fitted"), SelectionScore = score.Score }; continue; }
+            if (fit.IsNone) { yield return new FitRow { Curve = a.Curve, Family = score.Family, Status = "skipped", Reason = a.NotFitted.Find(n => n.Family == score.Family).Map(n => n.Reason).IfNone("not fitted"), SelectionScore = score.Score }; continue; }
             foreach (var r in Rows(fit.IfNone(() => throw new InvalidOperationException()), a, score.Score)) yield return r;
         }
         foreach (var f in a.Fits.Filter(f => a.Selection.Scores.ForAll(s => s.Family != f.Family.Name)))

@@ -45,9 +45,11 @@ public sealed record PointPrediction(double M, double Observed, double Predicted
 /// <param name="Band">The 95 % band of the predicted error (bootstrap, backtest drift beyond the data, tied families).</param>
 /// <param name="Notes">What a reader should know of the fit: points in the small-data or irreducible region (kept in
 /// the fit, named here), families not fitted and why, parameters at the edge of what the data support.</param>
+/// <param name="NotFitted">Each family that could not be fitted to the curve, with the reason.</param>
 public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit Fit, Seq<CurveFit> Fits,
     Seq<PointPrediction> Predictions, double HoldoutError, Seq<Projection> Projections, Option<CurveFit> ModelSize, string ModelSizeError,
-    Seq<Observation> SizePoints, Option<CurveFit> Compute, Seq<Requirement> Requirements, string ModelSizeNote, PredictionBand Band, Seq<string> Notes)
+    Seq<Observation> SizePoints, Option<CurveFit> Compute, Seq<Requirement> Requirements, string ModelSizeNote, PredictionBand Band, Seq<string> Notes,
+    Seq<(string Family, string Reason)> NotFitted)
 {
     /// <summary>Fits, selects, bootstraps, labels regions and projects one curve.</summary>
     public static Either<FitError, CurveAnalysis> Run(string curve, IReadOnlyList<CurvePoint> points, AnalysisOptions o)
@@ -124,9 +126,10 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
         double flopsPerSecond = timed.Count == 0 ? double.NaN : timed.Sum(p => p.Flops!.Value) / timed.Sum(p => p.Seconds!.Value);
         var requirements = Requirement.Targets(chosen, largest, o.TargetError)
             .Map(t => Requirement.For(chosen, size.ToOption(), compute, flopsPerSecond, t.Target, t.Basis));
-        var notes = NotesOf(sorted, regions, chosen, attempts.Map(a => (a.Name, a.Fit.Match(_ => "", e => e.Message))), selection);
+        var notFitted = attempts.Bind(a => a.Fit.Match(_ => Seq<(string, string)>(), e => Seq1((a.Name, e.Message)))).Strict();
+        var notes = NotesOf(sorted, regions, chosen, notFitted, selection);
         return new CurveAnalysis(curve, selection, chosen, fits, predictions, holdoutError, projections,
-            size.ToOption(), size.Match(_ => "", e => e.Message), sizePoints.ToSeq(), compute, requirements, sizeNote, band, notes);
+            size.ToOption(), size.Match(_ => "", e => e.Message), sizePoints.ToSeq(), compute, requirements, sizeNote, band, notes, notFitted);
     }
 
     /// <summary>What the report says of a fit besides its numbers.</summary>
@@ -138,7 +141,7 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
             var at = sorted.Where((p, i) => regions[i] == region).Select(p => p.M.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)).ToList();
             if (at.Count > 0) notes.Add($"{at.Count} point(s) in the {region} region (m = {string.Join(", ", at)}): kept in the fit, labelled in predictions");
         }
-        foreach (var (family, error) in failed.Filter(f => f.Error.Length > 0))
+        foreach (var (family, error) in failed)
             notes.Add($"{family} not fitted: {error}");
         if (selection.Tied.Count > 0)
             notes.Add($"the backtests could not tell {chosen.Family.Name} from {string.Join(", ", selection.Tied)}: the bands hold their predictions too");

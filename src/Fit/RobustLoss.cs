@@ -96,10 +96,5 @@ public static class RobustLoss
     }
 
     /// <summary>The median (NaN when empty).</summary>
-    public static double Median(double[] v)
-    {
-        if (v.Length == 0) return double.NaN;
-        var s = v.OrderBy(x => x).ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-    }
+    public static double Median(double[] v) => CurveFitter.Quantile(v, 0.5);
 }
