@@ -4,7 +4,7 @@ using Opt = System.CommandLine;
 
 namespace Lab.Pipeline;
 
-/// <summary>The command line: `pipeline run`, `prepare`, `plan`, `trial`, `advance`, `gather`, `submit`, `bench`, `fit`, `fit-bench`, `reeval`. Exit codes: 0 done, 1 some trial failed, 2 bad input, 3 a file could not be written or read (disk full, read-only).</summary>
+/// <summary>The command line: `pipeline run`, `prepare`, `plan`, `trial`, `advance`, `gather`, `submit`, `bench`, `fit`, `fit-bench`, `reeval`. Exit codes: 0 done, 1 some trial failed, 2 bad input, 3 a file could not be written or read (disk full, read-only), 4 the study folder is in use by another process, 130/143 stopped by SIGINT/SIGTERM (resumable).</summary>
 public static class Cli
 {
     /// <summary>Parses and runs; returns the exit code.</summary>
@@ -14,6 +14,8 @@ public static class Cli
         // caller's culture is restored when this async method returns.
         System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
         Reporter NewReporter(bool quiet) => new(quiet, errors, stdout);
+        Interrupts.Install(line => (errors ?? Console.Error).WriteLine(line));
+        Interrupts.Command = "pipeline " + string.Join(' ', args.Select(a => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? a : $"'{a.Replace("'", "'\\''")}'"));
         var domain = new System.CommandLine.Option<string>("--domain") { Description = $"domain to study ({DomainRegistry.Names})", Required = true };
         var preset = new System.CommandLine.Option<string>("--preset") { Description = "smoke | default | full, or a preset file of your own (JSON with the values of data/presets/<domain>.json; kept in the study folder)", DefaultValueFactory = _ => "default" };
         var data = new System.CommandLine.Option<string?>("--data") { Description = "the data instead of the default: a text file or folder (lm, charlm), IDX or image folders (image), TSV or Moses pair (nmt), manifest.jsonl or a folder with train/val/test.jsonl (speech)" };
@@ -29,6 +31,7 @@ public static class Cli
 
         var repeats = new System.CommandLine.Option<int>("--repeats") { Description = "bench: repetitions of every figure after a warm-up", DefaultValueFactory = _ => 3 };
         var benchModel = new System.CommandLine.Option<string?>("--model") { Description = "bench: only the models whose name contains this" };
+        var startOver = new System.CommandLine.Option<bool>("--start-over") { Description = "the --out folder holds a study of other data, preset or seed: move it aside into <out>/superseded/ (nothing is deleted) and start this one" };
 
         Command Study(string name, string description, Func<IDomainRunner, RunOptions, Reporter, Task<Either<Problem, int>>> act, params Option[] extra)
         {
@@ -40,7 +43,8 @@ public static class Cli
                 var d = pr.GetValue(domain)!;
                 var o = new RunOptions(d, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(output) ?? Path.Combine("artifacts", d.ToLowerInvariant()),
                     pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!, pr.GetValue(target),
-                    extra.Contains(repeats) ? pr.GetValue(repeats) : 3, extra.Contains(benchModel) ? pr.GetValue(benchModel) : null);
+                    extra.Contains(repeats) ? pr.GetValue(repeats) : 3, extra.Contains(benchModel) ? pr.GetValue(benchModel) : null,
+                    extra.Contains(startOver) && pr.GetValue(startOver));
                 return await IntoFolder(o.Out, reporter, () => DomainRegistry.Find(d).BindAsync(r => act(r, o, reporter)));
             });
             return c;
@@ -90,11 +94,12 @@ public static class Cli
         });
 
         var planOut = new System.CommandLine.Option<string>("--out") { Description = "study folder (plan.parquet, prepared data, trial results)", Required = true };
-        var plan = new Command("plan", "prepare the data once, write the search space (space.parquet) and the search's first round (plan.parquet)") { domain, preset, data, planOut, device, seed, reverse, arch, quiet };
+        var plan = new Command("plan", "prepare the data once, write the search space (space.parquet) and the search's first round (plan.parquet)") { domain, preset, data, planOut, device, seed, reverse, arch, startOver, quiet };
         plan.SetAction(async (pr, ct) =>
         {
             var reporter = NewReporter(pr.GetValue(quiet));
-            var o = new RunOptions(pr.GetValue(domain)!, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(planOut)!, pr.GetValue(device)!, 0, pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!);
+            var o = new RunOptions(pr.GetValue(domain)!, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(planOut)!, pr.GetValue(device)!, 0, pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!,
+                StartOver: pr.GetValue(startOver));
             return await IntoFolder(o.Out, reporter, () => DomainRegistry.Find(o.Domain).BindAsync(async r => (await Lab.Pipeline.Study.StudyRunner.Plan(r, o, reporter)).Map(_ => 0)));
         });
         var planFile = new System.CommandLine.Option<string>("--plan") { Description = "the study's plan.parquet", Required = true };
@@ -104,22 +109,25 @@ public static class Cli
         {
             var reporter = NewReporter(pr.GetValue(quiet));
             var result = await Lab.Pipeline.Study.StudyRunner.Trial(pr.GetValue(planFile)!, pr.GetValue(index), pr.GetValue(threads), reporter);
-            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return problem.ExitCode; });
         });
         var gather = new Command("gather", "union the finished trials of a plan, fit the curve, list missing or failed trials") { planFile, target, quiet };
         gather.SetAction(async (pr, ct) =>
         {
             var reporter = NewReporter(pr.GetValue(quiet));
             var result = await Lab.Pipeline.Study.StudyRunner.Gather(Lab.Pipeline.Study.StudyFiles.OfPlan(pr.GetValue(planFile)!), reporter, targetError: pr.GetValue(target));
-            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return problem.ExitCode; });
         });
         var advance = new Command("advance", "replay the best-fit search over the finished trials and append its next round to plan.parquet (prints the indices to run; none when the search has concluded)") { planFile, quiet };
         advance.SetAction(async (pr, ct) =>
         {
             var reporter = NewReporter(pr.GetValue(quiet));
-            var result = await Lab.Pipeline.Study.StudyRunner.Advance(Lab.Pipeline.Study.StudyFiles.OfPlan(pr.GetValue(planFile)!), reporter);
+            var files = Lab.Pipeline.Study.StudyFiles.OfPlan(pr.GetValue(planFile)!);
+            var result = await Lab.Pipeline.Study.StudyRunner.Exclusive(files.Dir, "advance", reporter, TimeSpan.FromMinutes(10),
+                () => Lab.Pipeline.Study.StudyRunner.Advance(files, reporter),
+                () => File.Exists(files.Space) ? unit : new Problem($"{files.Space}: no such file", "run `pipeline plan` first"));
             return result.Match(a => { reporter.Plain(string.Join(' ', a.Next.Select(r => r.Index))); return 0; },
-                problem => { reporter.Error(problem.ToString()); return 2; });
+                problem => { reporter.Error(problem.ToString()); return problem.ExitCode; });
         });
         var slurm = new System.CommandLine.Option<bool>("--slurm") { Description = "submit to Slurm (the only scheduler supported)", Required = true };
         var partition = new System.CommandLine.Option<string?>("--partition") { Description = "Slurm partition" };
@@ -136,12 +144,12 @@ public static class Cli
             var o = new Lab.Pipeline.Study.SubmitOptions(pr.GetValue(planFile)!, pr.GetValue(partition), pr.GetValue(cpus), pr.GetValue(gpus),
                 pr.GetValue(maxParallel), pr.GetValue(time), pr.GetValue(dryRun), pr.GetValue(command));
             var result = await Lab.Pipeline.Study.SlurmSubmit.Run(o, reporter);
-            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return 2; });
+            return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return problem.ExitCode; });
         });
 
         var root = new RootCommand("Learning-curve laboratory: how error falls as training data grows (Hestness et al. 2017).")
         {
-            Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => Lab.Pipeline.Study.StudyRunner.Run(r, o, rep)),
+            Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => Lab.Pipeline.Study.StudyRunner.Run(r, o, rep), startOver),
             Study("prepare", "make the domain's default data where it is generated (speech: synthesise the corpus; prints its folder)", (r, o, rep) => Task.FromResult(r.Prepare(o, rep))),
             Study("bench", "throughput of the domain's models (training step, training loop, TorchSharp and ONNX Runtime evaluation): warmed up, repeated (--repeats), median and range printed and written to bench.parquet in --out",
                 (r, o, rep) => Lab.Pipeline.Study.BenchRunner.Run(r, o, o.Repeats, rep), repeats, benchModel),
@@ -188,8 +196,8 @@ public static class Cli
         return result.Match(code => code, problem =>
         {
             reporter.Error(problem.ToString());
-            if (!existed && Paths.RemoveIfEmpty(outDir) is string left) reporter.Error(left);
-            return 2;
+            if (!existed && Paths.RemoveIfEmpty(outDir, Lab.Pipeline.Study.FolderLock.Folder) is string left) reporter.Error(left);
+            return problem.ExitCode;
         });
     }
 

@@ -20,17 +20,40 @@ public static class Paths
     /// <summary>Removes a folder that holds nothing (a refused command's output folder, made by
     /// <see cref="CheckWritable"/> before the refusal); a folder with anything in it is kept. Returns why an empty
     /// folder could not be removed, else null.</summary>
-    public static string? RemoveIfEmpty(string dir)
+    /// <param name="ours">A sub-folder the command itself made (the locks it took); the folder counts as empty with only
+    /// that in it (the sub-folder is removed with it).</param>
+    public static string? RemoveIfEmpty(string dir, string? ours = null)
     {
         try
         {
-            if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
+            if (!Directory.Exists(dir)) return null;
+            var entries = Directory.EnumerateFileSystemEntries(dir).ToList();
+            if (ours is not null && entries.Count == 1 && Path.GetFileName(entries[0]) == ours && Directory.Exists(entries[0]))
+            {
+                Directory.Delete(entries[0], recursive: true);
+                entries.Clear();
+            }
+            if (entries.Count == 0) Directory.Delete(dir);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return $"{dir}: the empty output folder could not be removed ({e.Message})";
         }
+    }
+
+    /// <summary>Whether <paramref name="path"/> is <paramref name="folder"/> or lies inside it (full paths, symbolic links
+    /// of the folders themselves resolved).</summary>
+    public static bool IsInside(string path, string folder)
+    {
+        static string Full(string p)
+        {
+            var full = Path.GetFullPath(p);
+            try { if (Directory.ResolveLinkTarget(full, returnFinalTarget: true) is { } target) full = target.FullName; }
+            catch (IOException) { }
+            return Path.TrimEndingDirectorySeparator(full) + Path.DirectorySeparatorChar;
+        }
+        return Full(path).StartsWith(Full(folder), StringComparison.Ordinal);
     }
 
     /// <summary>Creates the folder and proves it writable; the message names the folder.</summary>

@@ -1,12 +1,10 @@
-using System.IO.Compression;
-using System.Text;
-
 namespace Lab.Pipeline.Io;
 
 /// <summary>Loads a plain-text corpus: a .txt or .txt.gz file, or a folder of them (sorted by name).</summary>
 public static class TextCorpus
 {
-    /// <summary>(name, text) per file; a problem naming the path when it is missing, unreadable, not UTF-8 or empty.</summary>
+    /// <summary>(name, text) per file; a problem naming the path when it is missing, unreadable, not UTF-8, empty, or a
+    /// .gz archive that is damaged or cut short (<see cref="InputFile"/>).</summary>
     public static Either<Problem, Seq<(string Name, string Text)>> Load(string path)
     {
         string[] files;
@@ -21,19 +19,11 @@ public static class TextCorpus
         else return new Problem($"{path}: no such file or folder", "check --data");
 
         var docs = new List<(string, string)>();
-        var utf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
         foreach (var f in files)
         {
-            try
-            {
-                using var raw = File.OpenRead(f);
-                using Stream s = f.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(raw, CompressionMode.Decompress) : raw;
-                using var reader = new StreamReader(s, utf8, detectEncodingFromByteOrderMarks: true);
-                docs.Add((Path.GetFileName(f), reader.ReadToEnd()));
-            }
-            catch (DecoderFallbackException) { return new Problem($"{f}: not valid UTF-8 text", "convert it with iconv -t UTF-8"); }
-            catch (InvalidDataException e) { return new Problem($"{f}: cannot be decompressed ({e.Message})"); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return new Problem($"{f}: cannot be read ({e.Message})"); }
+            var text = InputFile.ReadAllText(f);
+            if (text.IsLeft) return text.Map(_ => Seq<(string, string)>());
+            docs.Add((Path.GetFileName(f), text.Match(t => t, _ => "")));
         }
         if (docs.All(d => string.IsNullOrWhiteSpace(d.Item2))) return new Problem($"{path}: the text is empty", "give a corpus with text in it");
         return docs.ToSeq();

@@ -31,9 +31,10 @@ public abstract class TextLmRunner(string name, string defaultData, Func<string,
                from docs in TextCorpus.Load(dataPath)
                from data in LmData.Prepare(docs.ToList(), p, o.Seed, units).At(dataPath)
                from shards in Shards.Halving(data.Train.Select(e => e.Length).ToList(), p.Shards, SizeUnit).At(dataPath)
-               select WithVocabulary(files, data, Space(o, p, dataPath, data, shards, files, report,
+               from space in Space(o, p, dataPath, data, shards, files, report,
                    $"{Name}: {data.TrainTokens:N0} training {SizeUnit}, validation {data.Val.Length:N0}, test {data.Test.Length:N0}, vocabulary {data.Vocab.Size:N0}, data {data.Fingerprint}",
-                   data.Vocab.Size, m => m.Parameters(data.Vocab.Size)));
+                   data.Vocab.Size, m => m.Parameters(data.Vocab.Size))
+               select WithVocabulary(files, data, space);
     }
 
     /// <inheritdoc />

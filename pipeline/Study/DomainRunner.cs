@@ -98,19 +98,24 @@ public abstract class DomainRunner<TPreset, TData, TModel, TNet>(string name, st
            select withModels(p, models);
 
     /// <summary>
-    /// The search space of a run: reports the data (<paramref name="dataLine"/>) and its shards, writes the prepared data
-    /// into the study folder, and lists every shard × model × learning rate with its family and parameter count (the
+    /// The search space of a run: refuses data, a preset or seed other than those of the study the folder holds
+    /// (<see cref="StudyFiles.Holds"/>) before writing anything; reports the data (<paramref name="dataLine"/>) and its
+    /// shards, writes the prepared data into the study folder, and lists every shard × model × learning rate with its family and parameter count (the
     /// study's search decides which of them to train).
     /// </summary>
     /// <param name="hyper">The trial ids' training values (default: the preset's).</param>
-    protected List<PlanRow> Space(RunOptions o, TPreset p, string dataPath, TData data, Seq<Shard> shards, StudyFiles files, Reporter report,
+    protected Either<Problem, List<PlanRow>> Space(RunOptions o, TPreset p, string dataPath, TData data, Seq<Shard> shards, StudyFiles files, Reporter report,
         string dataLine, int outputClasses, Func<TModel, long> parameters, string? hyper = null)
     {
-        report.Line(dataLine);
-        report.Line($"shards ({SizeUnit}): {string.Join(", ", shards.Map(ShardListing))}");
-        WritePrepared(files.Prepared(Name), data);
-        return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, hyper ?? p.Hyper,
-            outputClasses, m => m.Arch, parameters);
+        var incoming = new StudyIdentity(Name, p.Name, o.Seed, data.Fingerprint, dataPath);
+        return files.Holds.Match(held => held.Admits(incoming, files.Dir), () => unit).Map(_ =>
+        {
+            report.Line(dataLine);
+            report.Line($"shards ({SizeUnit}): {string.Join(", ", shards.Map(ShardListing))}");
+            WritePrepared(files.Prepared(Name), data);
+            return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, hyper ?? p.Hyper,
+                outputClasses, m => m.Arch, parameters);
+        });
     }
 
     /// <summary>How the plan's report lists a shard.</summary>

@@ -68,7 +68,7 @@ public static class SlurmSubmit
     public static async Task<Either<Problem, int>> Run(SubmitOptions o, Reporter report)
     {
         var files = StudyFiles.OfPlan(o.Plan);
-        var advanced = await StudyRunner.Advance(files, report);
+        var advanced = await StudyRunner.Exclusive(files.Dir, "submit", report, TimeSpan.FromMinutes(10), () => StudyRunner.Advance(files, report));
         if (advanced.IsLeft) return advanced.Map(_ => 0);
         var (next, total) = advanced.Match(a => a, _ => ([], 0));
         var dir = Path.Combine(files.Dir, "slurm");

@@ -3,6 +3,11 @@ namespace Lab.Pipeline.Study;
 /// <summary>Where a study keeps its files: the plan, the prepared data, one result file and one model per trial.</summary>
 public sealed record StudyFiles(string Dir)
 {
+    /// <summary>The study this folder held before this command planned again (None: a new folder). A plan for other
+    /// data, another preset or seed is refused before anything is written (<see cref="StudyIdentity.Admits"/>).</summary>
+    public Option<StudyIdentity> Holds { get; init; } = None;
+    /// <summary>Where --start-over moves an earlier study's files (one folder per move, named by time and fingerprint).</summary>
+    public const string SupersededFolder = "superseded";
     /// <summary>space.parquet: the search space (every configuration the domain offers, first seed).</summary>
     public string Space => Path.Combine(Dir, "space.parquet");
     /// <summary>plan.parquet: the trials the search asked for so far, numbered in that order.</summary>

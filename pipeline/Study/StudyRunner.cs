@@ -16,18 +16,22 @@ namespace Lab.Pipeline.Study;
 public static class StudyRunner
 {
     /// <summary>Plans, then runs rounds until the search has concluded every shard, then gathers. Exit code 0, or 1 when a trial failed.</summary>
-    public static async Task<Either<Problem, int>> Run(IDomainRunner domain, RunOptions o, Reporter report)
+    public static Task<Either<Problem, int>> Run(IDomainRunner domain, RunOptions o, Reporter report)
+        => Exclusive(o.Out, "run", report, null, () => RunHeld(domain, o, report), before: () => Admissible(o));
+
+    static async Task<Either<Problem, int>> RunHeld(IDomainRunner domain, RunOptions o, Reporter report)
     {
         var clock = Stopwatch.StartNew();
         var files = new StudyFiles(o.Out);
         var results = new TrialCache(files, report);
-        var planned = await Plan(domain, o, report, results);
+        var planned = await PlanHeld(domain, o, report, results);
         if (planned.IsLeft) return planned.Map(_ => 0);
         int threads = Devices.SetThreads(o.Threads), trained = 0;
         // failed trials of an earlier run are tried again first (a failure may have been transient)
         foreach (var row in planned.Match(p => p, _ => []))
             if (results.Read(row.TrialId) is { Status: "failed" })
             {
+                if (Interrupts.Requested) return Stopped(files, "no trial was under way");
                 var again = await RunOne(domain, files, row, threads, report, $"[{row.Index + 1}] again", results);
                 if (again.IsLeft) return again.Map(_ => 0);
                 trained++;
@@ -40,6 +44,7 @@ public static class StudyRunner
             if (next.Count == 0) break;
             foreach (var row in next)
             {
+                if (Interrupts.Requested) return Stopped(files, "no trial was under way");
                 var done = await RunOne(domain, files, row, threads, report, $"[{row.Index + 1}/{total}]", results);
                 if (done.IsLeft) return done.Map(_ => 0);
                 if (done.Match(t => t, _ => false)) trained++;
@@ -49,10 +54,18 @@ public static class StudyRunner
     }
 
     /// <summary>Prepares the data, writes space.parquet and plan.parquet with the search's first round.</summary>
-    public static async Task<Either<Problem, List<PlanRow>>> Plan(IDomainRunner domain, RunOptions o, Reporter report, TrialCache? cache = null)
+    public static Task<Either<Problem, List<PlanRow>>> Plan(IDomainRunner domain, RunOptions o, Reporter report)
+        => Exclusive(o.Out, "plan", report, null, () => PlanHeld(domain, o, report), before: () => Admissible(o));
+
+    static async Task<Either<Problem, List<PlanRow>>> PlanHeld(IDomainRunner domain, RunOptions o, Reporter report, TrialCache? cache = null)
     {
-        if (Paths.CheckWritable(o.Out) is string bad) return new Problem(bad, "choose another --out");
         var files = new StudyFiles(o.Out);
+        if (o.StartOver)
+        {
+            var moved = await StartOver(files, report);
+            if (moved.IsLeft) return moved.Map(_ => new List<PlanRow>());
+        }
+        files = files with { Holds = await StudyIdentity.Read(files) };
         var grid = domain.Plan(o, files, report);
         if (grid.IsLeft) return grid;
         var space = StudySearch.Index(grid.Match(g => g, _ => []));
@@ -108,20 +121,93 @@ public static class StudyRunner
 
     static async Task<Either<Problem, List<PlanRow>>> ReadPlan(StudyFiles files) => await ParquetTable.Read<PlanRow>(files.Plan);
 
-    /// <summary>Runs one trial unless it finished before; true when it trained now.</summary>
+    /// <summary>Runs one trial unless it finished before; true when it trained now. The trial is claimed first (its lock
+    /// under locks/): a worker that finds it claimed waits for the other to finish, then reads its result — so concurrent
+    /// workers never train one trial twice nor write its result twice. A SIGINT/SIGTERM abandons the trial in training
+    /// (nothing of it is written) and ends the command with what is kept and how to resume.</summary>
     static async Task<Either<Problem, bool>> RunOne(IDomainRunner domain, StudyFiles files, PlanRow row, int threads, Reporter report, string tag, TrialCache results)
     {
-        if (results.Read(row.TrialId) is { Status: "ok" or "diverged" })
+        var claim = FolderLock.Take(FolderLock.PathOf(files.Dir, row.TrialId), $"trial {row.Index} ({row.TrialId})", TimeSpan.FromSeconds(1), null,
+            holder => report.Line($"{tag} {row.TrialId} is being trained by {holder}; waiting for its result"), Interrupts.Token);
+        if (claim.IsLeft) return Stopped(files, $"trial {row.Index} ({row.TrialId}) was being trained by another process, not this one");
+        using var held = claim.Match(c => c, _ => throw new UnreachableException());
+        if (held.TookOverFrom is { } dead) report.Line($"{tag} {row.TrialId}: taking over from {dead}, which ended without finishing it");
+        if (results.Reread(row.TrialId) is { Status: "ok" or "diverged" })
         {
             report.Line($"{tag} {row.TrialId} done before: shard {row.ShardIndex}, {row.Model}, lr {row.LearningRate}");
             return false;
         }
-        var result = domain.Trial(row, files, threads, report, tag);
+        Either<Problem, TrialRow> result;
+        try { result = domain.Trial(row, files, threads, report, tag); }
+        catch (OperationCanceledException) when (Interrupts.Requested)
+        {
+            return Stopped(files, $"trial {row.Index} ({row.TrialId}: shard {row.ShardIndex}, {row.Model}, lr {row.LearningRate}) was abandoned in training and nothing of it was written");
+        }
         if (result.IsLeft) return result.Map(_ => false);
         var trial = result.Match(r => r, _ => throw new UnreachableException());
         await ParquetTable.Write(files.Trial(row.TrialId), [trial]);
         results.Remember(trial);
         return true;
+    }
+
+    /// <summary>The problem that ends a command stopped by SIGINT/SIGTERM: the trial under way, the results kept, the command to resume.</summary>
+    static Problem Stopped(StudyFiles files, string trial)
+    {
+        var dir = Path.GetDirectoryName(files.Trial("x"))!;
+        int kept = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.parquet").Length : 0;
+        return Interrupts.Stopped(trial, $"{kept} trial results are kept in {dir}", Interrupts.Command);
+    }
+
+    /// <summary>
+    /// Runs a command that writes a study's plan while holding the study's lock (locks/study.lock): one such writer per
+    /// study folder. Another holder makes it wait up to <paramref name="wait"/> (null: not at all), then refuse with exit
+    /// code 4 naming the holder. A lock left by a killed process is free (the kernel released it); taking it over is
+    /// said. <paramref name="before"/> runs first (refusals that must not create the folder).
+    /// </summary>
+    public static async Task<Either<Problem, T>> Exclusive<T>(string dir, string command, Reporter report, TimeSpan? wait,
+        Func<Task<Either<Problem, T>>> body, Func<Either<Problem, Unit>>? before = null)
+    {
+        var ok = before?.Invoke() ?? unit;
+        if (ok.IsLeft) return ok.Map(_ => default(T)!);
+        if (Paths.CheckWritable(dir) is string bad) return new Problem(bad, "choose another --out");
+        var taken = FolderLock.Take(FolderLock.PathOf(dir, "study"), command, TimeSpan.FromSeconds(2), wait ?? TimeSpan.Zero,
+            holder => report.Line($"{dir}: in use by {holder}; waiting up to {wait:g}"), Interrupts.Token);
+        if (taken.IsLeft)
+            return new Problem($"{dir}: the study folder is in use by {taken.Match(_ => "", h => h)}",
+                "wait for it to finish (or stop it), or give another --out; a lock left by a killed process is taken over by itself") { ExitCode = 4 };
+        using var held = taken.Match(l => l, _ => throw new UnreachableException());
+        if (held.TookOverFrom is { } dead) report.Line($"{dir}: taking over the study from {dead}, which ended without releasing it (killed?)");
+        return await body();
+    }
+
+    /// <summary>Refusals before a study folder is touched: --out inside the --data folder (the study would read its own
+    /// files as data, and its fingerprint would change with every run).</summary>
+    static Either<Problem, Unit> Admissible(RunOptions o)
+    {
+        if (o.Data is not { } data || !Directory.Exists(data)) return unit;
+        return Paths.IsInside(o.Out, data)
+            ? new Problem($"--out {o.Out} is inside the --data folder {data}: the study would read its own files as data", "give an --out outside the data folder")
+            : unit;
+    }
+
+    /// <summary>--start-over: moves everything the folder holds (but earlier moves and the locks) into
+    /// superseded/&lt;time&gt;-&lt;fingerprint&gt;/, so the new plan starts from nothing and nothing is deleted.</summary>
+    static async Task<Either<Problem, Unit>> StartOver(StudyFiles files, Reporter report)
+    {
+        var entries = Directory.EnumerateFileSystemEntries(files.Dir)
+            .Where(e => Path.GetFileName(e) is not (StudyFiles.SupersededFolder or FolderLock.Folder)).ToList();
+        if (entries.Count == 0) return unit;
+        var held = await StudyIdentity.Read(files);
+        string fingerprint = held.Match(h => h.DataFingerprint.Length > 12 ? h.DataFingerprint[..12] : h.DataFingerprint, () => "unknown");
+        var target = Path.Combine(files.Dir, StudyFiles.SupersededFolder, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{fingerprint}");
+        Directory.CreateDirectory(target);
+        foreach (var e in entries)
+        {
+            var to = Path.Combine(target, Path.GetFileName(e));
+            if (Directory.Exists(e)) Directory.Move(e, to); else File.Move(e, to);
+        }
+        report.Line($"--start-over: the earlier study ({entries.Count} files and folders) was moved to {target}");
+        return unit;
     }
 
     /// <summary>`pipeline trial`: runs exactly one trial of a plan (idempotent).</summary>

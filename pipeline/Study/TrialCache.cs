@@ -18,6 +18,13 @@ public sealed class TrialCache(StudyFiles files, Reporter report, bool quiet = f
         return row;
     }
 
+    /// <summary>The trial's result as its file holds it now (another process may have written it since it was read).</summary>
+    public TrialRow? Reread(string id)
+    {
+        rows.Remove(id);
+        return Read(id);
+    }
+
     /// <summary>Records a result written just now.</summary>
     public void Remember(TrialRow row) => rows[row.TrialId] = row;
 

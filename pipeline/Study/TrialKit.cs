@@ -71,11 +71,11 @@ public static class TrialKit
 
     /// <summary>
     /// How a planned trial trains: the preset's budget, patience, clipping and learning-rate decay on plateau, the trial's
-    /// own seed (a further seed of a best-fit configuration has its own), and the pruning the search armed for it.
+    /// own seed (a further seed of a best-fit configuration has its own), and the pruning the search armed for it; a SIGINT or SIGTERM abandons the training (<see cref="Interrupts"/>).
     /// </summary>
     public static Lab.Stages.Train.TrainSettings Settings(PlanRow plan, Lab.Stages.Search.IPreset p)
         => new(plan.LearningRate, p.MaxEpochs, p.Patience, p.ClipNorm, plan.TrainSeed == 0 ? plan.Seed : plan.TrainSeed, p.DecayPatience, 0.5,
-            double.IsFinite(plan.PruneAbove) ? (epoch, best) => epoch >= plan.PruneAfterEpoch && best > plan.PruneAbove : null);
+            double.IsFinite(plan.PruneAbove) ? (epoch, best) => epoch >= plan.PruneAfterEpoch && best > plan.PruneAbove : null, Interrupts.Token);
 
     /// <summary>The models of the families --arch asks for ("default" = the given default, "all" = every family), or a
     /// problem naming the families there are.</summary>
@@ -160,7 +160,7 @@ public static class TrialKit
 
     /// <summary>Runs a trial's body; a native exception (torch, ONNX Runtime) starts it once more from the beginning (the
     /// body is deterministic for its seed), any other exception or a second failure becomes status "failed" with its
-    /// message (recorded, shown, never swallowed). The row is stamped with its attempts and the time it finished.</summary>
+    /// message (recorded, shown, never swallowed); an interrupt (OperationCanceledException) is not the trial's failure and goes up. The row is stamped with its attempts and the time it finished.</summary>
     public static TrialRow Guard(TrialRow start, Func<TrialRow, TrialRow> body)
     {
         string? first = null;
@@ -173,7 +173,7 @@ public static class TrialKit
                 first = $"{e.GetType().Name}: {e.Message}";
                 continue;
             }
-            catch (Exception e) when (e is not (OutOfMemoryException or IOException or UnauthorizedAccessException))
+            catch (Exception e) when (e is not (OutOfMemoryException or IOException or UnauthorizedAccessException or OperationCanceledException))
             {
                 // a disk that is full or read-only is not the trial's failure: it stops the run (exit code 3) unrecorded
                 row = start with { Status = "failed", Reason = $"{e.GetType().Name}: {e.Message}" };

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Lab.Stages.Domains.Image;
 using SkiaSharp;
 
@@ -38,19 +37,7 @@ public static class ImageFiles
                select (train, test);
     }
 
-    static Either<Problem, byte[]> Bytes(string file)
-    {
-        try
-        {
-            using var raw = File.OpenRead(file);
-            using var ms = new MemoryStream();
-            if (file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) { using var gz = new GZipStream(raw, CompressionMode.Decompress); gz.CopyTo(ms); }
-            else raw.CopyTo(ms);
-            return ms.ToArray();
-        }
-        catch (InvalidDataException e) { return new Problem($"{file}: cannot be decompressed ({e.Message})"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return new Problem($"{file}: cannot be read ({e.Message})"); }
-    }
+    static Either<Problem, byte[]> Bytes(string file) => InputFile.ReadAllBytes(file);
 
     static Either<Problem, ImageSet> Tree(string dir, string[] classes)
     {

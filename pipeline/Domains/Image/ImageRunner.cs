@@ -28,10 +28,11 @@ public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageMo
                from sets in ImageFiles.Load(dataPath)
                from data in ImageData.Prepare(sets.Train, sets.Test, p, o.Seed).At(dataPath)
                from shards in Shards.Halving(Enumerable.Repeat(1, data.Train.Count).ToList(), p.Shards, SizeUnit, data.Train.Classes).At(dataPath)
-               select Space(o, p, dataPath, data, shards, files, report,
+               from space in Space(o, p, dataPath, data, shards, files, report,
                    $"image: {data.Train.Count:N0} training images, validation {data.Val.Count:N0}, test {data.Test.Count:N0}, {data.Train.Classes} classes, " +
                    $"{data.Train.Channels}×{data.Train.Height}×{data.Train.Width}, data {data.Fingerprint}",
-                   data.Train.Classes, m => TrialKit.CountParameters(() => new ConvNet(m, data.Train.Channels, data.Train.Classes, data.Mean, data.Std)));
+                   data.Train.Classes, m => TrialKit.CountParameters(() => new ConvNet(m, data.Train.Channels, data.Train.Classes, data.Mean, data.Std)))
+               select space;
     }
 
     /// <inheritdoc />

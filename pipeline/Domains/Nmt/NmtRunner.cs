@@ -25,11 +25,12 @@ public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec,
                let direction = o.Reverse ? $"{corpus.Second}→{corpus.First}" : $"{corpus.First}→{corpus.Second}"
                from data in NmtData.Prepare(pairs, p, o.Seed).At(dataPath)
                from shards in Shards.Halving(data.Train.Select(x => x.Tgt.Length + 1).ToList(), p.Shards, SizeUnit).At(dataPath)
-               select Space(o, p, dataPath, data, shards, files, report,
+               from space in Space(o, p, dataPath, data, shards, files, report,
                    $"nmt ({direction}): {data.Train.Length:N0} training pairs ({data.Train.Sum(x => (long)x.Tgt.Length + 1):N0} target tokens), validation {data.Val.Length:N0}, " +
                    $"test {data.Test.Length:N0}, {data.Bpe.Merges.Count:N0} BPE merges, vocabulary {data.Vocab.Size:N0}, data {data.Fingerprint}",
                    data.Vocab.Size, m => TrialKit.CountParameters(() => NmtTraining.Create(m, data.Vocab.Size, p.MaxLen)),
-                   $"{p.Hyper}-{(o.Reverse ? "reverse" : "forward")}");
+                   $"{p.Hyper}-{(o.Reverse ? "reverse" : "forward")}")
+               select space;
     }
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 
 namespace Lab.Pipeline.Domains.Nmt;
@@ -48,18 +47,11 @@ public static class ParallelFiles
     }
 
     static Either<Problem, List<string>> Lines(string file)
-    {
-        try
+        => InputFile.ReadAllText(file).Map(text =>
         {
-            using var raw = File.OpenRead(file);
-            using Stream s = file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(raw, CompressionMode.Decompress) : raw;
-            using var reader = new StreamReader(s, new UTF8Encoding(false, throwOnInvalidBytes: true));
             var lines = new List<string>();
+            using var reader = new StringReader(text);
             while (reader.ReadLine() is { } line) lines.Add(line);
             return lines;
-        }
-        catch (DecoderFallbackException) { return new Problem($"{file}: not valid UTF-8 text", "convert it with iconv -t UTF-8"); }
-        catch (InvalidDataException e) { return new Problem($"{file}: cannot be decompressed ({e.Message})"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return new Problem($"{file}: cannot be read ({e.Message})"); }
-    }
+        });
 }

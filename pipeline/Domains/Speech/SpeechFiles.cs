@@ -5,7 +5,7 @@ using Lab.Stages.Domains.Speech;
 namespace Lab.Pipeline.Domains.Speech;
 
 /// <summary>
-/// Reads a speech corpus into features: a folder with train.jsonl (and val.jsonl, test.jsonl; a missing one is cut
+/// Reads a speech corpus into features: a folder with train.jsonl (and val.jsonl, test.jsonl, each may be gzipped; a missing one is cut
 /// from training by the seed), or one manifest file whose validation and test splits are cut by the seed. Audio must be
 /// 16 kHz 16-bit PCM WAV; features are computed in parallel. Training comes out in its seeded shard order.
 /// </summary>
@@ -19,16 +19,13 @@ public static class SpeechFiles
     {
         if (File.Exists(path)) return new Layout(path, null, null);
         if (!Directory.Exists(path)) return new Problem($"{path}: no such manifest file or corpus folder", "give a NeMo JSON-lines manifest or a folder with train.jsonl");
-        string? Opt(string n) => File.Exists(Path.Combine(path, n)) ? Path.Combine(path, n) : null;
+        string? Opt(string n) => new[] { n, n + ".gz" }.Select(f => Path.Combine(path, f)).FirstOrDefault(File.Exists);
         return Opt("train.jsonl") is { } train ? new Layout(train, Opt("val.jsonl"), Opt("test.jsonl"))
             : new Problem($"{path}: the folder has no train.jsonl", "a speech corpus folder holds train.jsonl and optionally val.jsonl and test.jsonl");
     }
 
     static Either<Problem, Seq<ManifestEntry>> ReadManifest(string path)
-    {
-        try { return Manifest.Parse(path, Path.GetDirectoryName(Path.GetFullPath(path))!, File.ReadAllText(path)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return new Problem($"{path}: cannot be read ({e.Message})"); }
-    }
+        => InputFile.ReadAllText(path).Bind(text => Manifest.Parse(path, Path.GetDirectoryName(Path.GetFullPath(path))!, text));
 
     /// <summary>The entries of each split: given ones as they are, missing ones cut (seeded) from training, each
     /// taking <paramref name="share"/> of it (at least one utterance).</summary>

@@ -36,10 +36,11 @@ public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, Spee
            from dataPath in DataPath(o, p, report)
            from data in Load(dataPath, p.ValShare, o.Seed, Threads(o.Threads), report)
            from shards in Shards.Halving(data.Train.Items.Select(u => u.Frames).ToList(), p.Shards, SizeUnit).At(dataPath)
-           select Space(o, p, dataPath, data, shards, files, report,
+           from space in Space(o, p, dataPath, data, shards, files, report,
                $"speech: {data.Train.Count:N0} training utterances ({Hours(data.Train.Frames)}), validation {data.Val.Count:N0} ({Hours(data.Val.Frames)}), " +
                $"test {data.Test.Count:N0}; alphabet of {data.Vocab.Chars.Length} characters + blank; data {data.Fingerprint}",
-               data.Vocab.Size, m => TrialKit.CountParameters(() => SpeechTraining.Create(m, data.Vocab.Size)));
+               data.Vocab.Size, m => TrialKit.CountParameters(() => SpeechTraining.Create(m, data.Vocab.Size)))
+               select space;
 
     static string Hours(long frames) => $"{frames / 360_000.0:F2} h";
 

@@ -12,8 +12,10 @@ namespace Lab.Stages.Train;
 /// <paramref name="DecayFactor"/> (and the best weights restored): learning-rate decay on plateau. 0: never decay.</param>
 /// <param name="DecayFactor">The plateau multiplier of the learning rate.</param>
 /// <param name="Prune">Stop early as hopeless when, after an epoch, this says so (epochs run, best validation loss so far); null: never.</param>
+/// <param name="Cancel">Abandons the training (OperationCanceledException before the next batch) when cancelled: an
+/// interrupted run. It does not change what a completed training computes.</param>
 public sealed record TrainSettings(double LearningRate, int MaxEpochs, int Patience, double ClipNorm, long Seed,
-    int DecayPatience = 1, double DecayFactor = 0.5, Func<int, double, bool>? Prune = null)
+    int DecayPatience = 1, double DecayFactor = 0.5, Func<int, double, bool>? Prune = null, CancellationToken Cancel = default)
 {
     /// <summary>A validation loss counts as an improvement when it is below the best by more than this fraction.</summary>
     public const double MinRelativeImprovement = 1e-4;

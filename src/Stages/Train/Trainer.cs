@@ -19,6 +19,7 @@ public static class Trainer
     /// <param name="settings">Learning rate, epochs, patience, clipping, seed.</param>
     /// <param name="device">Where tensors live.</param>
     /// <param name="onEpoch">Told (epoch, validation loss) after each epoch, for progress displays.</param>
+    /// <exception cref="OperationCanceledException">When <see cref="TrainSettings.Cancel"/> is cancelled (checked before every batch).</exception>
     public static TrainOutcome Run(
         nn.Module model, Func<int, IEnumerable<Batch>> epoch, Func<Tensor[], Tensor> loss,
         Func<double> validate, TrainSettings settings, Device device, Action<int, double>? onEpoch = null)
@@ -38,6 +39,7 @@ public static class Trainer
                 var t0 = clock.Elapsed.TotalSeconds;
                 foreach (var b in epoch(e))
                 {
+                    settings.Cancel.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     var lv = Step(model, opt, b.Make(device), loss, settings.ClipNorm);
                     if (!float.IsFinite(lv)) { status = "diverged"; reason = $"training loss became {lv} in epoch {e + 1}"; break; }

@@ -61,8 +61,9 @@ public sealed class BlobsRunner() : DomainRunner<BlobsPreset, BlobsData, BlobsMo
         => from p in RunPreset(o, "mlp", (p, _) => p)
            let data = BlobsData.Generate(p.Train, p.Val + p.Test, p.Dim, p.Classes, o.Seed)
            from shards in Shards.Halving(Enumerable.Repeat(1, p.Train).ToList(), p.Shards, SizeUnit)
-           select Space(o, p, DefaultData, data, shards, files, report, $"blobs: {p.Train:N0} points, data {data.Fingerprint}", p.Classes,
-               m => TrialKit.CountParameters(() => new BlobsNet(m, p.Dim, p.Classes)));
+           from space in Space(o, p, DefaultData, data, shards, files, report, $"blobs: {p.Train:N0} points, data {data.Fingerprint}", p.Classes,
+               m => TrialKit.CountParameters(() => new BlobsNet(m, p.Dim, p.Classes)))
+               select space;
 
     /// <inheritdoc />
     protected override (BlobsNet Net, TrainOutcome Outcome) Train(TrialContext t, TrainSettings settings, Device device, Action<int, double> progress)
