@@ -7,7 +7,8 @@ namespace Lab.Pipeline.Io;
 /// Reads a data file whole: plain, or gzip-compressed (<c>.gz</c>) and read to its verified end. .NET's GZipStream
 /// checks the CRC of every member it finishes, but a file cut short ends its output silently, and bytes after the last
 /// member are ignored; so the last member's trailer (the file's last 8 bytes: CRC-32 and length of that member's data)
-/// is checked against the end of the output too. A truncated, damaged or padded archive is a problem naming the file.
+/// is checked against the end of the output too. A truncated, damaged or padded archive is a problem naming the file
+/// (so is one whose last member is empty, after others: recompress it).
 /// </summary>
 public static class InputFile
 {
@@ -56,6 +57,10 @@ public static class InputFile
         }
         catch (InvalidDataException e) { return new Problem($"{path}: damaged gzip data (a CRC or the compressed stream does not check: {e.Message})", fix); }
         uint crc = BitConverter.ToUInt32(raw, raw.Length - 8), size = BitConverter.ToUInt32(raw, raw.Length - 4);
+        // eight zero bytes pass for the trailer of an empty member; they are taken as one only when the whole file is
+        // that (an empty corpus file): zero bytes after the data are what a copy cut short and zero-filled leaves
+        if (crc == 0 && size == 0 && output.Length > 0)
+            return new Problem($"{path}: the gzip data ends in zero bytes, not in the trailer of its data ({output.Length:N0} bytes decompressed)", fix);
         // the last member's data is the output's last `size` bytes (mod 2^32: take the largest that fits)
         long last = size;
         while (last + (1L << 32) <= output.Length) last += 1L << 32;

@@ -31,7 +31,7 @@ public static class ParquetTable
             {
                 await using var s = File.OpenRead(path);
                 var untyped = await ParquetSerializer.DeserializeUntypedAsync(s);
-                return ByName<T>(path, untyped.Data).MapLeft(p => p with { Fix = fix });
+                return ByName<T>(path, untyped.Schema.Fields.Select(f => f.Name).ToList(), untyped.Data).MapLeft(p => p with { Fix = fix });
             }
             catch (Exception e2) when (Unreadable(e2))
             {
@@ -47,21 +47,21 @@ public static class ParquetTable
     /// <summary>Rows of <typeparamref name="T"/> from untyped rows, column by column: every property's column must be
     /// there, and hold values of its type (any integer width that fits, float for double, no nulls in a non-nullable
     /// column).</summary>
-    static Either<Problem, List<T>> ByName<T>(string path, IEnumerable<IDictionary<string, object?>> rows) where T : class, new()
+    static Either<Problem, List<T>> ByName<T>(string path, IReadOnlyList<string> columns, IEnumerable<IDictionary<string, object?>> rows) where T : class, new()
     {
         var props = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
             .Select(p => (Prop: p, Name: p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? p.Name)).ToList();
         var list = rows.ToList();
-        if (list.Count > 0 && props.FirstOrDefault(p => !list[0].ContainsKey(p.Name)) is { Prop: not null } missing)
-            return new Problem($"{path}: the column '{missing.Name}' of {typeof(T).Name} rows is missing (it has {string.Join(", ", list[0].Keys)})");
+        if (props.FirstOrDefault(p => !columns.Contains(p.Name)) is { Prop: not null } missing)
+            return new Problem($"{path}: the column '{missing.Name}' of {typeof(T).Name} rows is missing (it has {string.Join(", ", columns)})");
         var result = new List<T>(list.Count);
         for (int i = 0; i < list.Count; i++)
         {
             var row = new T();
             foreach (var (prop, name) in props)
             {
-                var value = list[i][name];
+                var value = list[i].TryGetValue(name, out var v) ? v : null;   // (a null value may have no entry)
                 var converted = Convert(value, prop.PropertyType);
                 if (converted.IsLeft)
                     return new Problem($"{path}: row {i + 1}, column '{name}': {converted.Match(_ => "", w => w)}");
