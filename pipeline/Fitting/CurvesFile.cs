@@ -111,7 +111,10 @@ public static class CurvesFile
     {
         await using var s = File.OpenRead(path);
         var result = await ParquetSerializer.DeserializeUntypedAsync(s);
-        return result.Data.Select(d => d.ToDictionary(kv => kv.Key.ToLowerInvariant(),
-            kv => kv.Value is null ? null : Convert.ToString(kv.Value, CultureInfo.InvariantCulture))).ToList();
+        // every column of the schema in every row (a null value may have no entry: DuckDB, pandas and Spark write
+        // optional columns)
+        var columns = result.Schema.Fields.Select(f => f.Name).ToList();
+        return result.Data.Select(d => columns.ToDictionary(c => c.ToLowerInvariant(),
+            c => d.TryGetValue(c, out var v) && v is not null ? Convert.ToString(v, CultureInfo.InvariantCulture) : null)).ToList();
     }
 }

@@ -167,6 +167,7 @@ public static class StudyRunner
     public static async Task<Either<Problem, T>> Exclusive<T>(string dir, string command, Reporter report, TimeSpan? wait,
         Func<Task<Either<Problem, T>>> body, Func<Either<Problem, Unit>>? before = null)
     {
+        using var guard = Interrupts.Guard();
         var ok = before?.Invoke() ?? unit;
         if (ok.IsLeft) return ok.Map(_ => default(T)!);
         if (Paths.CheckWritable(dir) is string bad) return new Problem(bad, "choose another --out");
@@ -213,6 +214,7 @@ public static class StudyRunner
     /// <summary>`pipeline trial`: runs exactly one trial of a plan (idempotent).</summary>
     public static async Task<Either<Problem, int>> Trial(string planPath, int? index, int threadsOption, Reporter report)
     {
+        using var guard = Interrupts.Guard();
         var idx = index ?? (int.TryParse(Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), out var t) ? t : (int?)null);
         if (idx is null) return new Problem("no --index and no SLURM_ARRAY_TASK_ID", "give --index N");
         var plan = await ParquetTable.Read<PlanRow>(planPath);
