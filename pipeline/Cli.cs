@@ -52,7 +52,7 @@ public static class Cli
 
         var curves = new System.CommandLine.Option<string>("--curves") { Description = "CSV or Parquet with columns curve, m, error [, split, params]", Required = true };
         var holdout = new System.CommandLine.Option<int>("--holdout-last") { Description = "hold out the K largest sizes of each curve (when there is no split column)", DefaultValueFactory = _ => 0 };
-        var family = new System.CommandLine.Option<string>("--family") { Description = "auto | power | power-irreducible | broken", DefaultValueFactory = _ => "auto" };
+        var family = new System.CommandLine.Option<string>("--family") { Description = "auto | power | power-irreducible | saturating | broken", DefaultValueFactory = _ => "auto" };
         var bootstrap = new System.CommandLine.Option<int>("--bootstrap") { Description = "bootstrap resamples for the intervals", DefaultValueFactory = _ => 1000 };
         var bestGuess = new System.CommandLine.Option<double?>("--best-guess") { Description = "the domain's best-guess error (ln V, 1-1/K), for the regions" };
         var fitOut = new System.CommandLine.Option<string>("--out") { Description = "output folder", DefaultValueFactory = _ => Path.Combine("artifacts", "fit") };

@@ -124,8 +124,8 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
             : Option<CurveFit>.None;
         var timed = sorted.Where(p => p.Flops is > 0 && p.Seconds is > 0).ToList();
         double flopsPerSecond = timed.Count == 0 ? double.NaN : timed.Sum(p => p.Flops!.Value) / timed.Sum(p => p.Seconds!.Value);
-        var requirements = Requirement.Targets(chosen, largest, o.TargetError)
-            .Map(t => Requirement.For(chosen, size.ToOption(), compute, flopsPerSecond, t.Target, t.Basis));
+        var requirements = Requirement.Targets(band, largest, o.TargetError)
+            .Map(t => Requirement.For(band, size.ToOption(), compute, flopsPerSecond, t.Target, t.Basis));
         var notFitted = attempts.Bind(a => a.Fit.Match(_ => Seq<(string, string)>(), e => Seq1((a.Name, e.Message)))).Strict();
         var notes = NotesOf(sorted, regions, chosen, notFitted, selection);
         return new CurveAnalysis(curve, selection, chosen, fits, predictions, holdoutError, projections,

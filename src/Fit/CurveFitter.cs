@@ -10,9 +10,9 @@ public static class CurveFitter
     public const double Resolution = 1e-6;
 
     /// <summary>The families known by name.</summary>
-    public static readonly Seq<ICurveFamily> Families = Seq<ICurveFamily>(new PowerLaw(), new PowerLawIrreducible(), new BrokenPowerLaw());
+    public static readonly Seq<ICurveFamily> Families = Seq<ICurveFamily>(new PowerLaw(), new PowerLawIrreducible(), new SaturatingPowerLaw(), new BrokenPowerLaw());
 
-    /// <summary>A family by name (power, power-irreducible, broken).</summary>
+    /// <summary>A family by name (power, power-irreducible, saturating, broken).</summary>
     public static Option<ICurveFamily> Family(string name) => Families.Find(f => f.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Checks that the points can be fitted by a family with k parameters: more points than parameters (a point

@@ -13,7 +13,8 @@ namespace Lab.Fit;
 /// that doubling (the local exponent uncertain by ±50 %), so a curve with few or no backtests is not taken to
 /// extrapolate perfectly; with several backtests the measured drift decides;</item>
 /// <item>the bands of the families the selection could not tell from the chosen one (<see cref="Selection.Tied"/>):
-/// the band holds them too (model-selection uncertainty);</item>
+/// the band holds them too (model-selection uncertainty), and the predicted error is the average of the chosen and
+/// the tied families' predictions (geometric mean, equal weights: the backtests could not rank them);</item>
 /// <item>never narrower than <see cref="Resolution"/> on either side (the fits' numerical resolution: a noise-free
 /// curve is known to that, not exactly).</item>
 /// </list>
@@ -67,19 +68,23 @@ public sealed record PredictionBand(CurveFit Fit, Seq<CurveFit> Tied, double Lar
             return (c - Math.Max(Math.Sqrt(lo * lo + extra * extra), Resolution), c + Math.Max(Math.Sqrt(hi * hi + extra * extra), Resolution));
         }
         var (l, h) = Widen(own);
+        double sum = centre; int count = 1;
         foreach (var t in Tied)
         {
             var p = Projection.ErrorAt(t, m);
             if (!(p.Value > 0) || !double.IsFinite(p.Lower) || !double.IsFinite(p.Upper)) continue;
             var (tl, th) = Widen(p);
             l = Math.Min(l, tl); h = Math.Max(h, th);
+            sum += Math.Log(p.Value); count++;
         }
+        centre = sum / count;
         l = Math.Min(l, centre - Resolution); h = Math.Max(h, centre + Resolution);
-        return own with { Lower = Math.Exp(l), Upper = Math.Exp(h) };
+        return own with { Value = Math.Exp(centre), Lower = Math.Exp(l), Upper = Math.Exp(h) };
     }
 
-    /// <summary>The size needed for a target error: the chosen fit's, with the sizes where the band's lower and upper
-    /// edges reach the target as its interval (upper +∞ where the upper edge never does).</summary>
+    /// <summary>The size needed for a target error: where the predicted error reaches it (the chosen fit's, or the tied
+    /// families' average), with the sizes where the band's lower and upper edges reach the target as its interval
+    /// (upper +∞ where the upper edge never does).</summary>
     public Projection SizeFor(double target)
     {
         var own = Projection.SizeFor(Fit, target);
@@ -106,6 +111,8 @@ public sealed record PredictionBand(CurveFit Fit, Seq<CurveFit> Tied, double Lar
         var lower = First(p => p.Lower);
         var upper = First(p => p.Upper);
         if (lower is null) return own;   // no band: the bootstrap interval stands
-        return own with { Lower = Math.Min(lower.Value, own.Value), Upper = upper is double u ? Math.Max(u, own.Value) : double.PositiveInfinity };
+        // with tied families the predicted error is their average: the size is where that reaches the target
+        double value = Tied.Count > 0 && First(p => p.Value) is double averaged ? averaged : own.Value;
+        return own with { Value = value, Lower = Math.Min(lower.Value, value), Upper = upper is double u ? Math.Max(u, value) : double.PositiveInfinity };
     }
 }

@@ -6,10 +6,10 @@ namespace Lab.Fit;
 /// <summary>
 /// What reaching a target error takes, from a study's fits: the training-set size m* where the learning curve reaches it,
 /// the best-fit model size s(m*) there, and the training compute there (FLOPs of one training run of that model, from a
-/// power law fitted to the measured FLOPs of each point's best-fit trials; hours at the study's measured FLOP/s). Each
-/// value carries a 95 % bootstrap interval; the bootstraps of the three fits are paired by resample number (the same
-/// point positions were drawn for each when the fits have the same points, as a study's do), so an interval carries the
-/// curve's uncertainty into s(m*) and the compute.
+/// power law fitted to the measured FLOPs of each point's best-fit trials; hours at the study's measured FLOP/s). m*
+/// and its 95 % interval come from the learning curve's prediction band (<see cref="PredictionBand"/>: bootstrap,
+/// extrapolation drift, tied families), s(m*) and the compute carry that interval through their own fits (the hull of
+/// their bootstrap intervals over m*'s interval).
 /// </summary>
 /// <param name="Curve">The learning curve.</param>
 /// <param name="Basis">Why this target: "target" (given by the user) or "2x data" / "4x data" (the curve's own
@@ -24,43 +24,37 @@ public sealed record Requirement(string Curve, string Basis, double TargetError,
     Option<Estimate> Params, Option<Estimate> Flops, Option<Estimate> Hours)
 {
     /// <summary>The requirement of one target error.</summary>
-    /// <param name="curve">The chosen learning-curve fit.</param>
+    /// <param name="band">The learning curve's prediction band: m* is where its predicted error reaches the target, and
+    /// its interval where the band's edges do (the bootstrap, the backtests' drift beyond the data and the tied
+    /// families: the same uncertainty as the projections).</param>
     /// <param name="size">s(m) = alpha·m^beta_p, when fitted.</param>
     /// <param name="compute">Training FLOPs as a power law of m, when fitted.</param>
     /// <param name="flopsPerSecond">Measured training throughput (NaN when unknown).</param>
-    public static Requirement For(CurveFit curve, Option<CurveFit> size, Option<CurveFit> compute, double flopsPerSecond,
+    public static Requirement For(PredictionBand band, Option<CurveFit> size, Option<CurveFit> compute, double flopsPerSecond,
         double target, string basis)
     {
-        var m = curve.Family.SizeFor(curve.Theta, target);
-        // per resample: m*_b from the curve's refit, then s and FLOPs from the same-numbered refits of the other fits
-        var mBoot = curve.Bootstrap.ToDictionary(b => b.Resample, b => curve.Family.SizeFor(b.Theta, target));
-        Estimate Interval(string name, double value, Func<int, double?, double?> at, int total)
-        {
-            var draws = mBoot.Select(kv => at(kv.Key, kv.Value)).Where(v => v.HasValue && double.IsFinite(v.Value))
-                .Select(v => v!.Value).ToArray();
-            // too few refits: no interval; unreachable resamples count as +infinity, so the upper bound is open when more
-            // than 2.5 % of them miss
-            if (draws.Length < 20) return new Estimate(name, value, double.NaN, double.NaN);
-            return new Estimate(name, value, CurveFitter.Quantile(draws, 0.025),
-                draws.Length >= total * 0.975 ? CurveFitter.Quantile(draws, 0.975) : double.PositiveInfinity);
-        }
+        var m = band.SizeFor(target);
+        bool reachable = m.Reachable && double.IsFinite(m.Value);
+        var data = new Estimate("data", reachable ? m.Value : double.NaN, reachable ? m.Lower : double.NaN, reachable ? m.Upper : double.NaN);
+        // s(m*) and the compute: the fit's value at m*, and the hull of its bootstrap intervals over m*'s interval
+        // (both fits are monotone in m, so the ends of m*'s interval bound them); an open end stays open
         Option<Estimate> Through(Option<CurveFit> fit, string name, double scale)
             => fit.Map(f =>
             {
-                var byResample = f.Bootstrap.ToDictionary(b => b.Resample, b => b.Theta);
-                double value = m is double mv ? scale * f.Predict(mv) : double.NaN;
-                return Interval(name, value, (r, mb) => mb is double x && byResample.TryGetValue(r, out var th)
-                    ? scale * f.Family.Predict(th, x) : null, Math.Min(mBoot.Count, byResample.Count));
+                if (!reachable) return new Estimate(name, double.NaN, double.NaN, double.NaN);
+                if (!double.IsFinite(data.Lower)) return new Estimate(name, scale * f.Predict(data.Value), double.NaN, double.NaN);
+                var at = new[] { data.Lower, data.Value }.Concat(double.IsFinite(data.Upper) ? [data.Upper] : []).Select(x => Projection.ErrorAt(f, x)).ToList();
+                double lo = at.Min(p => Math.Min(p.Lower, p.Value)), hi = at.Max(p => Math.Max(p.Upper, p.Value));
+                bool open = !double.IsFinite(data.Upper) && f.Family.Exponent(f.Theta) > 0;
+                return new Estimate(name, scale * f.Predict(data.Value), scale * lo, open ? double.PositiveInfinity : scale * hi);
             });
-
-        var data = Interval("data", m ?? double.NaN, (_, mb) => mb, mBoot.Count);
         double hourScale = double.IsFinite(flopsPerSecond) && flopsPerSecond > 0 ? 1 / (3600 * flopsPerSecond) : double.NaN;
-        return new Requirement(curve.Curve, basis, target, m.HasValue, data, Through(size, "params", 1), Through(compute, "flops", 1),
+        return new Requirement(band.Fit.Curve, basis, target, reachable, data, Through(size, "params", 1), Through(compute, "flops", 1),
             double.IsFinite(hourScale) ? Through(compute, "hours", hourScale) : Option<Estimate>.None);
     }
 
-    /// <summary>The targets of a study: the user's (when given), then the curve's predictions at 2× and 4× the largest size.</summary>
-    public static Seq<(double Target, string Basis)> Targets(CurveFit curve, double largest, double? target)
+    /// <summary>The targets of a study: the user's (when given), then the predicted errors at 2× and 4× the largest size.</summary>
+    public static Seq<(double Target, string Basis)> Targets(PredictionBand band, double largest, double? target)
         => (target is double t ? Seq1((t, "target")) : Seq<(double, string)>())
-           + Seq((curve.Predict(2 * largest), "2x data"), (curve.Predict(4 * largest), "4x data"));
+           + Seq<(double, string)>((band.At(2 * largest).Value, "2x data"), (band.At(4 * largest).Value, "4x data"));
 }

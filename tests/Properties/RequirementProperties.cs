@@ -64,6 +64,27 @@ public class RequirementProperties
             .Label(string.Join("; ", a.Requirements.Map(r => $"{r.Basis}: {r.Data}"))), e => false.Label(e.ToString()));
     }
 
+    [Property(MaxTest = 8)]
+    public Property The_data_needed_carries_the_bands_interval_and_the_size_and_compute_follow_it(PositiveInt seed)
+    {
+        // family chosen by the selection (ties averaged): m* and its interval are the band's, as the projections' are,
+        // and s(m*) and the FLOPs hold their own bootstrap intervals at both ends of it
+        var pts = Curve(seed.Get, 0.03, out _);
+        var analysis = CurveAnalysis.Run("c", pts, new AnalysisOptions(Resamples: 200));
+        return analysis.Match(a => a.Requirements.Filter(r => r.Reachable).ForAll(r =>
+            {
+                var band = a.Band.SizeFor(r.TargetError);
+                bool same = r.Data.Value == band.Value && r.Data.Lower == band.Lower && r.Data.Upper == band.Upper;
+                bool follows = a.ModelSize.ForAll(size => r.Params.ForAll(e =>
+                    new[] { r.Data.Lower, r.Data.Upper }.Where(double.IsFinite).All(m =>
+                    {
+                        var at = Projection.ErrorAt(size, m);
+                        return e.Lower <= at.Lower * (1 + 1e-12) && (e.Upper >= at.Upper * (1 - 1e-12));
+                    })));
+                return same && follows && Inside(r.Data);
+            }).Label(string.Join("; ", a.Requirements.Map(r => $"{r.Basis}: {r.Data} {r.Params}"))), e => false.Label(e.ToString()));
+    }
+
     [Fact]
     public void A_target_below_the_floor_is_unreachable_and_says_so()
     {
