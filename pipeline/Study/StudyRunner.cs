@@ -263,6 +263,7 @@ public static class StudyRunner
         foreach (var p in rows)
             if (cache.Read(p.TrialId) is { } r) results.Add(r); else missing.Add(p);
         await ParquetTable.Write(Path.Combine(files.Dir, "trials.parquet"), results);
+        await ParquetTable.Write(Path.Combine(files.Dir, "metrics.parquet"), results.SelectMany(MetricRow.Of));
         var first = spaceRows.FirstOrDefault();
         var domain = first is null ? null : DomainRegistry.Find(first.Domain).Match(d => d, _ => null!);
         var specs = domain?.Curves(spaceRows) ?? [];

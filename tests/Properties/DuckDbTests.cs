@@ -24,7 +24,7 @@ public class DuckDbTests(SmokeRunFixture smoke)
     {
         var reevalDir = smoke.Out + "-duck";
         Assert.Equal(0, await Cli.Run(["reeval", "--models", Path.Combine(smoke.Out, "trials.parquet"), "--data", smoke.Data, "--out", reevalDir, "--threads", "1", "--quiet"]));
-        string[] files = ["trials.parquet", "curve.parquet", "fits.parquet", "predictions.parquet", "projections.parquet", "plan.parquet"];
+        string[] files = ["trials.parquet", "curve.parquet", "fits.parquet", "predictions.parquet", "projections.parquet", "plan.parquet", "metrics.parquet"];
         var paths = files.Select(f => Path.Combine(smoke.Out, f)).Append(Path.Combine(reevalDir, "reevals.parquet")).ToArray();
         var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(DuckDbFactAttribute.Dir, "read.mjs"));
@@ -41,5 +41,47 @@ public class DuckDbTests(SmokeRunFixture smoke)
         Assert.Equal("DOUBLE", trials.GetProperty("val_cross_entropy").GetString());
         Assert.Equal("TIMESTAMP WITH TIME ZONE", lines[^1].GetProperty("columns").GetProperty("reevaluated_at").GetString());
         Directory.Delete(reevalDir, true);
+    }
+}
+
+/// <summary>Every metric of every domain is typed data: bits per character (a domain's own metric, kept as JSON in
+/// trials.parquet) is read from metrics.parquet by DuckDB with plain SQL, and equals the trials' own values.</summary>
+public class DuckDbMetricsTests
+{
+    [DuckDbFact]
+    public async Task DuckDB_reads_bits_per_character_from_metrics_parquet_without_JSON_functions()
+    {
+        TorchSetup.Once();
+        var dir = Path.Combine(Path.GetTempPath(), $"lab-metrics-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        using (var gz = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(Paths.RepoRoot(), "data/lm/gutenberg.txt.gz")), System.IO.Compression.CompressionMode.Decompress))
+        using (var reader = new StreamReader(gz))
+        {
+            var text = new char[120_000];
+            int n = reader.ReadBlock(text, 0, text.Length);
+            await File.WriteAllTextAsync(Path.Combine(dir, "slice.txt"), new string(text, 0, n));
+        }
+        var outDir = Path.Combine(dir, "out");
+        var err = new StringWriter();
+        Assert.True(0 == await Cli.Run(["run", "--domain", "charlm", "--preset", "smoke", "--data", Path.Combine(dir, "slice.txt"), "--out", outDir, "--threads", "1", "--quiet"], err), err.ToString());
+        var trials = (await Lab.Pipeline.Io.ParquetTable.Read<Lab.Pipeline.Results.TrialRow>(Path.Combine(outDir, "trials.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        var metrics = Path.Combine(outDir, "metrics.parquet").Replace("'", "''");
+        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(DuckDbFactAttribute.Dir, "query.mjs"));
+        psi.ArgumentList.Add($"select trial_id, value, unit, typeof(value) as t from read_parquet('{metrics}') where metric = 'bits_per_char' and split = 'val' and engine = 'onnxruntime' order by trial_id");
+        using var proc = Process.Start(psi)!;
+        var stdout = await proc.StandardOutput.ReadToEndAsync(); var stderr = await proc.StandardError.ReadToEndAsync();
+        await proc.WaitForExitAsync();
+        Assert.True(proc.ExitCode == 0, stderr);
+        var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(trials.Count(t => t.Status == "ok"), rows.Count);
+        foreach (var r in rows)
+        {
+            var t = trials.Single(x => x.TrialId == r.GetProperty("trial_id").GetString());
+            Assert.Equal("DOUBLE", r.GetProperty("t").GetString());
+            Assert.Equal("bits", r.GetProperty("unit").GetString());
+            Assert.Equal(t.Metric("val_bits_per_char"), r.GetProperty("value").GetDouble(), 12);
+        }
+        Directory.Delete(dir, true);
     }
 }
