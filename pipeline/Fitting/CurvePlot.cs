@@ -50,18 +50,75 @@ public static class CurvePlot
         _ => v.ToString("G3")
     };
 
+    /// <summary>Log axes (the plots draw log10 of their values) with readable ticks: fixed to the data's range, majors
+    /// at 1-2-5 steps (<see cref="LogTicks"/>), minors at every integer multiple of the decade.</summary>
     static void LogAxes(Plot p, string xLabel, string yLabel)
     {
-        foreach (var (axis, label) in new (ScottPlot.IAxis, string)[] { (p.Axes.Bottom, xLabel), (p.Axes.Left, yLabel) })
+        p.Axes.AutoScale();
+        var limits = p.Axes.GetLimits();
+        foreach (var (axis, label, lo, hi) in new (ScottPlot.IAxis, string, double, double)[]
+                     { (p.Axes.Bottom, xLabel, limits.Left, limits.Right), (p.Axes.Left, yLabel, limits.Bottom, limits.Top) })
         {
-            axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-            {
-                LabelFormatter = v => Human(Math.Pow(10, v)),
-                MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-                IntegerTicksOnly = false
-            };
+            var ticks = new ScottPlot.TickGenerators.NumericManual();
+            var (majors, minors) = LogTicks(Math.Pow(10, lo), Math.Pow(10, hi));
+            var labels = TickLabels(majors);
+            for (int i = 0; i < majors.Length; i++) ticks.AddMajor(Math.Log10(majors[i]), labels[i]);
+            foreach (var v in minors) ticks.AddMinor(Math.Log10(v));
+            axis.TickGenerator = ticks;
             axis.Label.Text = label;
         }
+    }
+
+    /// <summary>Labels of major ticks: 1k, 2k, 5k (<see cref="Human"/>) on a log scale, and as many decimals as the step
+    /// needs on an evenly stepped one (4.40, 4.45, 4.50) or where the short form would not tell them apart.</summary>
+    public static string[] TickLabels(double[] majors)
+    {
+        var human = majors.Select(Human).ToArray();
+        var steps = majors.Zip(majors.Skip(1), (a, b) => b - a).ToArray();
+        bool even = steps.Length > 0 && steps.All(d => Math.Abs(d - steps[0]) <= 1e-9 * Math.Abs(steps[0]));
+        if (!even && human.Distinct().Count() == human.Length) return human;
+        if (steps.Length == 0) return human;
+        double step = steps.Min();
+        int decimals = Math.Clamp(-(int)Math.Floor(Math.Log10(step) + 1e-9), 0, 12);
+        return majors.Select(v => v.ToString($"F{decimals}", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    /// <summary>
+    /// Readable ticks for a log axis over [lo, hi] (values, not logs): majors at 1, 2, 5 × 10^k when the range spans
+    /// up to about three decades, 1 and 3 × 10^k up to six, powers of ten (every one or every few) beyond; a range
+    /// narrower than a factor of about 3 gets evenly stepped values instead (a 1-2-5 step of the values: 4.4, 4.45, 4.5).
+    /// Minors: every integer multiple of a decade (2 … 9 × 10^k) or of the narrow range's step. Always at least two majors.
+    /// </summary>
+    public static (double[] Majors, double[] Minors) LogTicks(double lo, double hi)
+    {
+        if (!(lo > 0) || !(hi > lo) || !double.IsFinite(hi)) return ([], []);
+        double decades = Math.Log10(hi / lo);
+        static bool In(double v, double a, double b) => v >= a * (1 - 1e-12) && v <= b * (1 + 1e-12);
+        if (decades >= 0.5)
+        {
+            double[] mantissas = decades <= 3.2 ? [1, 2, 5] : decades <= 6.5 ? [1, 3] : [1];
+            int every = decades <= 12 ? 1 : (int)Math.Ceiling(decades / 10);
+            int k0 = (int)Math.Floor(Math.Log10(lo)) - 1, k1 = (int)Math.Ceiling(Math.Log10(hi)) + 1;
+            var majors = new List<double>(); var minors = new List<double>();
+            for (int k = k0; k <= k1; k++)
+            {
+                double decade = Math.Pow(10, k);
+                if (k % every == 0) foreach (var f in mantissas) if (In(f * decade, lo, hi)) majors.Add(f * decade);
+                if (decades <= 12) for (int f = 1; f <= 9; f++) if (In(f * decade, lo, hi) && !mantissas.Contains(f)) minors.Add(f * decade);
+            }
+            if (majors.Count >= 2) return (majors.ToArray(), minors.ToArray());
+        }
+        // a narrow range: evenly stepped values, the largest 1-2-5 step that still gives four ticks or more
+        double raw = (hi - lo) / 4, mag = Math.Pow(10, Math.Floor(Math.Log10(raw)));
+        double step = new[] { 5.0, 2, 1 }.Select(f => f * mag).First(st => st <= raw);
+        List<double> Steps(double st)
+        {
+            var list = new List<double>();
+            for (long n = (long)Math.Ceiling(lo / st); n * st <= hi * (1 + 1e-12); n++) list.Add(Math.Round(n * st, 12));
+            return list;
+        }
+        var even = Steps(step);
+        return (even.ToArray(), Steps(step / 5).Where(m => !even.Any(M => Math.Abs(M - m) < step * 1e-6)).ToArray());
     }
 
     static Plot LearningCurve(CurveAnalysis a)
