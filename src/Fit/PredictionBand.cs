@@ -59,8 +59,12 @@ public sealed record PredictionBand(CurveFit Fit, Seq<CurveFit> Tied, double Lar
     public Projection At(double m)
     {
         var own = Projection.ErrorAt(Fit, m);
-        if (!double.IsFinite(own.Lower) || !double.IsFinite(own.Upper) || !(own.Value > 0)) return own;
-        double extra = Extrapolation(m), centre = Math.Log(own.Value);
+        if (!(own.Value > 0)) return own;
+        var tied = Tied.Map(t => Projection.ErrorAt(t, m)).Filter(p => p.Value > 0).ToList();
+        // the predicted error: the geometric mean of the chosen and the tied families' predictions
+        double centre = (Math.Log(own.Value) + tied.Sum(p => Math.Log(p.Value))) / (1 + tied.Count);
+        if (!double.IsFinite(own.Lower) || !double.IsFinite(own.Upper)) return own with { Value = Math.Exp(centre) };   // no bootstrap: no band
+        double extra = Extrapolation(m);
         (double Lo, double Hi) Widen(Projection p)
         {
             double c = Math.Log(p.Value);
@@ -68,16 +72,11 @@ public sealed record PredictionBand(CurveFit Fit, Seq<CurveFit> Tied, double Lar
             return (c - Math.Max(Math.Sqrt(lo * lo + extra * extra), Resolution), c + Math.Max(Math.Sqrt(hi * hi + extra * extra), Resolution));
         }
         var (l, h) = Widen(own);
-        double sum = centre; int count = 1;
-        foreach (var t in Tied)
+        foreach (var p in tied.Where(p => double.IsFinite(p.Lower) && double.IsFinite(p.Upper)))
         {
-            var p = Projection.ErrorAt(t, m);
-            if (!(p.Value > 0) || !double.IsFinite(p.Lower) || !double.IsFinite(p.Upper)) continue;
             var (tl, th) = Widen(p);
             l = Math.Min(l, tl); h = Math.Max(h, th);
-            sum += Math.Log(p.Value); count++;
         }
-        centre = sum / count;
         l = Math.Min(l, centre - Resolution); h = Math.Max(h, centre + Resolution);
         return own with { Value = Math.Exp(centre), Lower = Math.Exp(l), Upper = Math.Exp(h) };
     }
@@ -108,11 +107,11 @@ public sealed record PredictionBand(CurveFit Fit, Seq<CurveFit> Tied, double Lar
             }
             return null;
         }
-        var lower = First(p => p.Lower);
-        var upper = First(p => p.Upper);
-        if (lower is null) return own;   // no band: the bootstrap interval stands
         // with tied families the predicted error is their average: the size is where that reaches the target
         double value = Tied.Count > 0 && First(p => p.Value) is double averaged ? averaged : own.Value;
+        var lower = First(p => p.Lower);
+        var upper = First(p => p.Upper);
+        if (lower is null) return own with { Value = value };   // no band: the bootstrap interval stands
         return own with { Value = value, Lower = Math.Min(lower.Value, value), Upper = upper is double u ? Math.Max(u, value) : double.PositiveInfinity };
     }
 }
