@@ -31,6 +31,7 @@ public static class Cli
 
         var repeats = new System.CommandLine.Option<int>("--repeats") { Description = "bench: repetitions of every figure after a warm-up", DefaultValueFactory = _ => 3 };
         var benchModel = new System.CommandLine.Option<string?>("--model") { Description = "bench: only the models whose name contains this" };
+        var ortProvider = new System.CommandLine.Option<string>("--provider") { Description = "ONNX Runtime execution provider for the evaluations: auto (CUDA when it loads, else the CPU) | cpu | cuda", DefaultValueFactory = _ => "auto" };
         var startOver = new System.CommandLine.Option<bool>("--start-over") { Description = "the --out folder holds a study of other data, preset or seed: move it aside into <out>/superseded/ (nothing is deleted) and start this one" };
 
         Command Study(string name, string description, Func<IDomainRunner, RunOptions, Reporter, Task<Either<Problem, int>>> act, params Option[] extra)
@@ -44,8 +45,10 @@ public static class Cli
                 var o = new RunOptions(d, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(output) ?? Path.Combine("artifacts", d.ToLowerInvariant()),
                     pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!, pr.GetValue(target),
                     extra.Contains(repeats) ? pr.GetValue(repeats) : 3, extra.Contains(benchModel) ? pr.GetValue(benchModel) : null,
-                    extra.Contains(startOver) && pr.GetValue(startOver));
-                return await IntoFolder(o.Out, reporter, () => DomainRegistry.Find(d).BindAsync(r => act(r, o, reporter)));
+                    extra.Contains(startOver) && pr.GetValue(startOver), extra.Contains(ortProvider) ? pr.GetValue(ortProvider)! : "auto");
+                return await IntoFolder(o.Out, reporter, () => DomainRegistry.Find(d)
+                    .Bind(r => (extra.Contains(ortProvider) ? Provider(o.Provider, reporter) : Right<Problem, string>("cpu")).Map(_ => r))
+                    .BindAsync(r => act(r, o, reporter)));
             });
             return c;
         }
@@ -104,10 +107,12 @@ public static class Cli
         });
         var planFile = new System.CommandLine.Option<string>("--plan") { Description = "the study's plan.parquet", Required = true };
         var index = new System.CommandLine.Option<int?>("--index") { Description = "the trial's index in the plan (default: $SLURM_ARRAY_TASK_ID)" };
-        var trial = new Command("trial", "run exactly one trial of a plan (skipped when it finished before)") { planFile, index, threads, quiet };
+        var trial = new Command("trial", "run exactly one trial of a plan (skipped when it finished before)") { planFile, index, threads, ortProvider, quiet };
         trial.SetAction(async (pr, ct) =>
         {
             var reporter = NewReporter(pr.GetValue(quiet));
+            var used = Provider(pr.GetValue(ortProvider)!, reporter);
+            if (used.IsLeft) return used.Match(_ => 0, problem => { reporter.Error(problem.ToString()); return problem.ExitCode; });
             var result = await Lab.Pipeline.Study.StudyRunner.Trial(pr.GetValue(planFile)!, pr.GetValue(index), pr.GetValue(threads), reporter);
             return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return problem.ExitCode; });
         });
@@ -149,10 +154,10 @@ public static class Cli
 
         var root = new RootCommand("Learning-curve laboratory: how error falls as training data grows (Hestness et al. 2017).")
         {
-            Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => Lab.Pipeline.Study.StudyRunner.Run(r, o, rep), startOver),
+            Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => Lab.Pipeline.Study.StudyRunner.Run(r, o, rep), startOver, ortProvider),
             Study("prepare", "make the domain's default data where it is generated (speech: synthesise the corpus; prints its folder)", (r, o, rep) => Task.FromResult(r.Prepare(o, rep))),
             Study("bench", "throughput of the domain's models (training step, training loop, TorchSharp and ONNX Runtime evaluation): warmed up, repeated (--repeats), median and range printed and written to bench.parquet in --out",
-                (r, o, rep) => Lab.Pipeline.Study.BenchRunner.Run(r, o, o.Repeats, rep), repeats, benchModel),
+                (r, o, rep) => Lab.Pipeline.Study.BenchRunner.Run(r, o, o.Repeats, rep), repeats, benchModel, ortProvider),
             plan, trial, advance, gather, submit,
             fit,
             fitBench,
@@ -200,6 +205,17 @@ public static class Cli
             return problem.ExitCode;
         });
     }
+
+    /// <summary>Makes ONNX Runtime's provider the one sessions open on, and says which ran when auto fell back to the
+    /// CPU; cuda that does not load is a problem naming what is missing (exit code 2).</summary>
+    static Either<Problem, string> Provider(string asked, Reporter reporter)
+        => Lab.Stages.Evaluate.OrtSessions.Use(asked).Map(p =>
+        {
+            if (asked == "auto" && p == "cpu" && Lab.Stages.Evaluate.OrtSessions.CudaProblem is { } why)
+                reporter.Line($"ONNX Runtime provider: cpu ({why})");
+            else reporter.Line($"ONNX Runtime provider: {p}");
+            return p;
+        });
 
     /// <summary>An integer option below its minimum is a parse error naming the option and the value (exit code 2).</summary>
     static void AtLeast<T>(System.CommandLine.Option<T> option, int min, string expected) => option.Validators.Add(r =>

@@ -23,5 +23,7 @@ public sealed record BenchRow
     [JsonPropertyName("os")] public string Os { get; init; } = "";
     [JsonPropertyName("device")] public string Device { get; init; } = "";
     [JsonPropertyName("onnxruntime_version")] public string OnnxRuntimeVersion { get; init; } = "";
+    /// <summary>The ONNX Runtime execution provider the evaluation figures ran on (cpu, cuda).</summary>
+    [JsonPropertyName("ort_provider")] public string OrtProvider { get; init; } = "";
     [JsonPropertyName("measured_at")] public DateTime MeasuredAt { get; init; }
 }

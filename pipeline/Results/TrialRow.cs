@@ -49,6 +49,8 @@ public sealed record TrialRow
     [JsonPropertyName("ort_eval_units_per_second")] public double OrtEvalUnitsPerSecond { get; init; }
     [JsonPropertyName("onnx_path")] public string OnnxPath { get; init; } = "";
     [JsonPropertyName("onnx_sha256")] public string OnnxSha256 { get; init; } = "";
+    /// <summary>The ONNX Runtime execution provider the model was measured on (cpu, cuda).</summary>
+    [JsonPropertyName("ort_provider")] public string OrtProvider { get; init; } = "";
     [JsonPropertyName("device")] public string Device { get; init; } = "";
     [JsonPropertyName("family")] public string Family { get; init; } = "";
     [JsonPropertyName("size_index")] public int SizeIndex { get; init; }

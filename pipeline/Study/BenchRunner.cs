@@ -27,7 +27,7 @@ public static class BenchRunner
                     Domain = domain.Name, Model = c.Model, Parameters = c.Parameters, Measure = m.Measure, Unit = m.Unit, Repeats = repeats,
                     Min = values[0], Median = Stages.Core.Statistics.Median(values), Max = values[^1], Threads = threads,
                     CpuModel = machine.CpuModel, CpuCores = machine.CpuCores, GpuName = machine.GpuName, Os = machine.Os, Device = "cpu",
-                    OnnxRuntimeVersion = ort, MeasuredAt = DateTime.UtcNow
+                    OnnxRuntimeVersion = ort, OrtProvider = Lab.Stages.Evaluate.OrtSessions.Current, MeasuredAt = DateTime.UtcNow
                 };
                 rows.Add(row);
                 report.Line($"{c.Model} {m.Measure}: {F(row.Median)} {m.Unit} (median of {repeats}; {F(row.Min)} to {F(row.Max)})");

@@ -152,7 +152,7 @@ public static class TrialKit
                 try
                 {
                     var main = graphs.First(g => g.Suffix.Length == 0).Bytes;
-                    return evaluate(sessions, outcome, row) with { OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(main) };
+                    return evaluate(sessions, outcome, row) with { OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(main), OrtProvider = Lab.Stages.Evaluate.OrtSessions.Current };
                 }
                 finally { foreach (var s in sessions) s.Dispose(); }
             }
