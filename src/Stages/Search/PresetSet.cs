@@ -27,7 +27,7 @@ public sealed class PresetSet<T> where T : IPreset
     public Option<T> Named(string name) => PresetFile.Find(All, name);
     /// <summary>Seconds: the preset the tests and a first try use.</summary>
     public T Smoke => Required("smoke");
-    /// <summary>The default study (README: its measured time on 2 cores).</summary>
+    /// <summary>The default study (docs/domains.md: its measured time on 2 cores).</summary>
     public T Default => Required("default");
     /// <summary>Hours: the large study.</summary>
     public T Full => Required("full");
