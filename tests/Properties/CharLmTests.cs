@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using FsCheck;
 using FsCheck.Xunit;
 using Lab.Pipeline;
@@ -48,13 +47,7 @@ public class CharLmTests
         TorchSetup.Once();
         var dir = Path.Combine(Path.GetTempPath(), $"lab-charlm-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
-        using (var gz = new GZipStream(File.OpenRead(Path.Combine(Paths.RepoRoot(), "data/lm/gutenberg.txt.gz")), CompressionMode.Decompress))
-        using (var reader = new StreamReader(gz))
-        {
-            var text = new char[120_000];
-            int n = reader.ReadBlock(text, 0, text.Length);
-            await File.WriteAllTextAsync(Path.Combine(dir, "slice.txt"), new string(text, 0, n));
-        }
+        await File.WriteAllTextAsync(Path.Combine(dir, "slice.txt"), ShippedText.Slice(120_000));
         var outDir = Path.Combine(dir, "out");
         var err = new StringWriter();
         Assert.True(0 == await Cli.Run(["run", "--domain", "charlm", "--preset", "smoke", "--arch", "all", "--data", Path.Combine(dir, "slice.txt"), "--out", outDir, "--threads", "1", "--quiet"], err), err.ToString());
@@ -91,13 +84,7 @@ public class CharLmTests
         var dir = Path.Combine(Path.GetTempPath(), $"lab-lm-arch-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         var data = Path.Combine(dir, "slice.txt");
-        using (var gz = new GZipStream(File.OpenRead(Path.Combine(Paths.RepoRoot(), "data/lm/gutenberg.txt.gz")), CompressionMode.Decompress))
-        using (var reader = new StreamReader(gz))
-        {
-            var text = new char[400_000];
-            int n = reader.ReadBlock(text, 0, text.Length);
-            await File.WriteAllTextAsync(data, new string(text, 0, n));
-        }
+        await File.WriteAllTextAsync(data, ShippedText.Slice(400_000));
         var outDir = Path.Combine(dir, "out");
         var err = new StringWriter();
         Assert.True(0 == await Cli.Run(["run", "--domain", "lm", "--preset", "smoke", "--arch", "all", "--data", data, "--out", outDir, "--threads", "1", "--quiet"], err), err.ToString());

@@ -54,13 +54,7 @@ public class DuckDbMetricsTests
         TorchSetup.Once();
         var dir = Path.Combine(Path.GetTempPath(), $"lab-metrics-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
-        using (var gz = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(Paths.RepoRoot(), "data/lm/gutenberg.txt.gz")), System.IO.Compression.CompressionMode.Decompress))
-        using (var reader = new StreamReader(gz))
-        {
-            var text = new char[120_000];
-            int n = reader.ReadBlock(text, 0, text.Length);
-            await File.WriteAllTextAsync(Path.Combine(dir, "slice.txt"), new string(text, 0, n));
-        }
+        await File.WriteAllTextAsync(Path.Combine(dir, "slice.txt"), ShippedText.Slice(120_000));
         var outDir = Path.Combine(dir, "out");
         var err = new StringWriter();
         Assert.True(0 == await Cli.Run(["run", "--domain", "charlm", "--preset", "smoke", "--data", Path.Combine(dir, "slice.txt"), "--out", outDir, "--threads", "1", "--quiet"], err), err.ToString());

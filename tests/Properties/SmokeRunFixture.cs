@@ -17,13 +17,7 @@ public sealed class SmokeRunFixture : IDisposable
         TorchSetup.Once();
         Data = Path.Combine(Path.GetTempPath(), $"lab-slice-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Data);
-        using (var gz = new GZipStream(File.OpenRead(Path.Combine(Paths.RepoRoot(), "data/lm/gutenberg.txt.gz")), CompressionMode.Decompress))
-        using (var reader = new StreamReader(gz))
-        {
-            var text = new char[600_000];
-            int n = reader.ReadBlock(text, 0, text.Length);
-            File.WriteAllText(Path.Combine(Data, "slice.txt"), new string(text, 0, n));
-        }
+        File.WriteAllText(Path.Combine(Data, "slice.txt"), ShippedText.Slice(600_000));
         Out = Data + "-out";
         Args = ["run", "--domain", "lm", "--preset", "smoke", "--data", Data, "--out", Out, "--threads", "1", "--quiet", "--seed", Seed.ToString()];
         ExitCode = Cli.Run(Args).GetAwaiter().GetResult();
@@ -32,6 +26,19 @@ public sealed class SmokeRunFixture : IDisposable
     public void Dispose()
     {
         try { Directory.Delete(Data, true); Directory.Delete(Out, true); } catch (IOException) { }
+    }
+}
+
+/// <summary>The first characters of the shipped lm corpus, for studies small enough for a test.</summary>
+public static class ShippedText
+{
+    public static string Slice(int chars)
+    {
+        using var gz = new GZipStream(File.OpenRead(Path.Combine(Paths.RepoRoot(), "data/lm/gutenberg.txt.gz")), CompressionMode.Decompress);
+        using var reader = new StreamReader(gz);
+        var text = new char[chars];
+        int n = reader.ReadBlock(text, 0, text.Length);
+        return new string(text, 0, n);
     }
 }
 
