@@ -38,6 +38,21 @@ public class SearchProperties
         throw new InvalidOperationException("the search did not finish");
     }
 
+    [Property(MaxTest = 100)]
+    public Property The_grid_baseline_trains_every_size_rate_and_seed_and_finds_the_same_optimum(PositiveInt a, PositiveInt b, PositiveInt c, PositiveInt d)
+    {
+        int sizes = 5 + a.Get % 3, rates = 3 + b.Get % 3, every = 1 + d.Get % 2, shards = 2 + c.Get % 2;
+        int sOpt = 1 + c.Get % Math.Max(1, sizes - 2 - (shards - 1) / every), lOpt = 1 + (a.Get + b.Get) % (rates - 2);
+        double F(SearchTrial t) => Objective(t.Shard, t.Size, t.Lr, sOpt, lOpt, every, 0.001) * (1 + 0.0001 * t.Replicate);
+        var grid = new SearchSettings(Seeds: 3, Grid: true, PruneRelative: 0);
+        var (state, ran) = Run(shards, sizes, rates, grid, F);
+        var (walk, walked) = Run(shards, sizes, rates, new SearchSettings(Seeds: 3, MaxTrialsPerShard: 100), F);
+        bool every1 = ran.Count == shards * sizes * rates * 3 && ran.Distinct().Count() == ran.Count;
+        bool same = state.Done.Zip(walk.Done).All(p => p.Item1.Best == p.Item2.Best) && state.Done.ForAll(r => r.Errors.Count == 3);
+        return (every1 && same && walked.Count < ran.Count).Label($"grid {ran.Count} trials, walk {walked.Count}; " +
+            string.Join("; ", state.Done.Map(r => $"shard {r.Shard} grid {r.Best}")) + " / " + string.Join("; ", walk.Done.Map(r => $"walk {r.Best}")));
+    }
+
     [Property(MaxTest = 200)]
     public Property An_optimum_inside_the_ladders_is_found_and_bracketed(PositiveInt a, PositiveInt b, PositiveInt c, PositiveInt d, PositiveInt e)
     {

@@ -33,6 +33,20 @@ public static class BestFitSearch
         for (int k = 0; k < shards; k++)
         {
             double margin = s.Margin(done.Select(d => d.RelativeNoise).ToList());
+            if (s.Grid)
+            {
+                // the naive protocol: every configuration with every seed, one round, then the best-fit choice
+                var grid = (from size in Enumerable.Range(0, sizes) from lr in Enumerable.Range(0, rates) from r in Enumerable.Range(0, Math.Max(1, s.Seeds))
+                            select new SearchTrial(k, size, lr, r, 0)).ToList();
+                visited.AddRange(grid);
+                var absent = grid.Where(t => measured(t) is null).ToSeq();
+                if (!absent.IsEmpty) return new SearchState(done.ToSeq(), absent, visited.ToSeq());
+                var means = grid.GroupBy(t => t.Config).ToDictionary(g => g.Key, g => g.Average(t => measured(t)!.Value));
+                var chosen = BestFit(means, margin);
+                var errs = grid.Where(t => t.Config == chosen).OrderBy(t => t.Replicate).Select(t => measured(t)!.Value).ToSeq();
+                done.Add(new ShardResult(k, chosen, errs, margin, Bounds(chosen, means, margin, sizes, rates, false), grid.ToSeq()));
+                continue;
+            }
             var known = new Dictionary<Config, double>();
             var trials = new List<SearchTrial>();
             bool capped = false; int round = 0;

@@ -17,8 +17,11 @@ namespace Lab.Stages.Search;
 /// families whose best Adam step falls as they widen (measured in nmt: the LSTM's best rate halves per width doubling),
 /// the plain step one size up at the incumbent's rate meets the larger model at a rate too high for it and finds it no
 /// better. Off by default: it adds up to two trials per round.</param>
+/// <param name="Grid">The naive protocol instead of the walk, as a baseline: every size × learning rate × seed at every
+/// shard, in one round per shard, and the best-fit configuration chosen from all of them (by the mean over its seeds,
+/// with the same margin rule). No trial cap; set <see cref="PruneRelative"/> to 0 so that every trial runs to its end.</param>
 public sealed record SearchSettings(int Seeds = 3, double MarginFloor = 0.01, double NoiseZ = 2.0, int StartSize = 1,
-    int MaxTrialsPerShard = 12, double PruneRelative = 0.25, bool Diagonal = false)
+    int MaxTrialsPerShard = 12, double PruneRelative = 0.25, bool Diagonal = false, bool Grid = false)
 {
     /// <summary>The relative margin once seed spreads are known: max(floor, z × the median of the points' relative
     /// standard deviations). The median, not a pooled mean of squares: one point whose seeds include a failed run (a
