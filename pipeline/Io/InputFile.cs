@@ -56,7 +56,8 @@ public static class InputFile
             output = ms.ToArray();
         }
         catch (InvalidDataException e) { return new Problem($"{path}: damaged gzip data (a CRC or the compressed stream does not check: {e.Message})", fix); }
-        uint crc = BitConverter.ToUInt32(raw, raw.Length - 8), size = BitConverter.ToUInt32(raw, raw.Length - 4);
+        uint crc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 8)),
+             size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 4));   // gzip stores both little-endian
         // eight zero bytes pass for the trailer of an empty member; they are taken as one only when the whole file is
         // that (an empty corpus file): zero bytes after the data are what a copy cut short and zero-filled leaves
         if (crc == 0 && size == 0 && output.Length > 0)
