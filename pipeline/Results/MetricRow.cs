@@ -35,14 +35,10 @@ public sealed record MetricRow
     /// <summary>The metric rows of a trial: each finite val_*/test_* column, then each of its own metrics.</summary>
     public static IEnumerable<MetricRow> Of(TrialRow t)
     {
-        var columns = typeof(TrialRow).GetProperties()
-            .Select(p => (p, Name: System.Reflection.CustomAttributeExtensions.GetCustomAttribute<JsonPropertyNameAttribute>(p)?.Name))
-            .Where(x => x.p.PropertyType == typeof(double) && x.Name is { } n && (n.StartsWith("val_", StringComparison.Ordinal) || n.StartsWith("test_", StringComparison.Ordinal)))
-            .Select(x => (x.Name!, (double)x.p.GetValue(t)!));
-        foreach (var (name, value) in columns.Concat(t.OwnMetrics.Select(kv => (kv.Key, kv.Value))))
+        foreach (var (name, value) in t.MetricValues())
         {
-            if (!double.IsFinite(value)) continue;
             int cut = name.IndexOf('_');
+            if (!double.IsFinite(value) || cut < 0) continue;
             string split = name[..cut], metric = name[(cut + 1)..];
             if (split is not ("val" or "test")) continue;
             bool torch = metric.EndsWith("_torch", StringComparison.Ordinal);

@@ -101,6 +101,10 @@ public sealed record TrialRow
         return row with { Metrics = own.Count == 0 ? "" : System.Text.Json.JsonSerializer.Serialize(own, MetricJson) };
     }
 
+    /// <summary>Every metric of the row by name: each number column, then the domain's own metrics.</summary>
+    public IEnumerable<(string Name, double Value)> MetricValues()
+        => Columns.Select(kv => (kv.Key, (double)kv.Value.GetValue(this)!)).Concat(OwnMetrics.Select(kv => (kv.Key, kv.Value)));
+
     /// <summary>A metric by its name (as domains name their curves' metrics): its column, else the domain's own.</summary>
     public double Metric(string name)
         => Columns.TryGetValue(name, out var column) ? (double)column.GetValue(this)!

@@ -17,7 +17,9 @@ public sealed record StudyFiles(string Dir)
     /// <summary>The prepared data of a domain (tokenised, split), written once by the plan.</summary>
     public string Prepared(string domain) => Path.Combine(Dir, "prepared", $"{domain}.bin");
     /// <summary>A trial's own result file.</summary>
-    public string Trial(string id) => Path.Combine(Dir, "trials", $"{id}.parquet");
+    public string Trial(string id) => Path.Combine(Trials, $"{id}.parquet");
+    /// <summary>The folder of the trials' result files.</summary>
+    public string Trials => Path.Combine(Dir, "trials");
     /// <summary>A trial's ONNX model, relative to the study folder (as recorded in trials.parquet).</summary>
     public static string ModelRelative(string id) => Path.Combine("models", $"{id}.onnx");
     /// <summary>The study folder of a plan.parquet path.</summary>

@@ -153,7 +153,7 @@ public static class StudyRunner
     /// <summary>The problem that ends a command stopped by SIGINT/SIGTERM: the trial under way, the results kept, the command to resume.</summary>
     static Problem Stopped(StudyFiles files, string trial)
     {
-        var dir = Path.GetDirectoryName(files.Trial("x"))!;
+        var dir = files.Trials;
         int kept = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.parquet").Length : 0;
         return Interrupts.Stopped(trial, $"{kept} trial results are kept in {dir}", Interrupts.Command);
     }
