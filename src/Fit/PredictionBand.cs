@@ -89,13 +89,16 @@ public sealed record PredictionBand(CurveFit Fit, Seq<CurveFit> Tied, double Lar
         var own = Projection.SizeFor(Fit, target);
         if (!own.Reachable) return own;
         double lo = Math.Log(Fit.Points.Min(p => p.M)) - 2 * Math.Log(2), hi = Math.Log(1e18);
+        // the band on the scan's grid, computed once for the three edges' scans
+        var grid = new Dictionary<double, Projection>();
+        Projection OnGrid(double x) => grid.TryGetValue(x, out var p) ? p : grid[x] = At(Math.Exp(x));
         double? First(Func<Projection, double> edge)
         {
-            if (edge(At(Math.Exp(lo))) <= target) return Math.Exp(lo);
+            if (edge(OnGrid(lo)) <= target) return Math.Exp(lo);
             double prev = lo;
             for (double x = lo + 0.1; x <= hi; x += 0.1)
             {
-                var e = edge(At(Math.Exp(x)));
+                var e = edge(OnGrid(x));
                 if (!double.IsFinite(e)) return null;
                 if (e <= target)
                 {
