@@ -21,13 +21,7 @@ public class ConcurrencyTests(SmokeRunFixture smoke)
 
     static string NewDir(string what) => Path.Combine(Path.GetTempPath(), $"lab-{what}-{Guid.NewGuid():N}");
 
-    static Process Start(IEnumerable<string> args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        return Process.Start(psi)!;
-    }
+    static Process Start(IEnumerable<string> args) => Child.Start(args);
 
     static bool Until(Func<bool> condition, TimeSpan limit)
     {

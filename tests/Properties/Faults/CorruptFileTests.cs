@@ -8,17 +8,7 @@ namespace Lab.Tests.Faults;
 [Collection("smoke run")]
 public class CorruptFileTests(SmokeRunFixture smoke)
 {
-    string Copy()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), $"lab-corrupt-{Guid.NewGuid():N}");
-        foreach (var f in Directory.GetFiles(smoke.Out, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(dir, Path.GetRelativePath(smoke.Out, f));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(f, target);
-        }
-        return dir;
-    }
+    string Copy() => Child.CopyOf(smoke.Out, "corrupt");
 
     static void Truncate(string path) { var b = File.ReadAllBytes(path); File.WriteAllBytes(path, b[..(b.Length / 2)]); }
 

@@ -10,17 +10,7 @@ namespace Lab.Tests.Faults;
 [Collection("smoke run")]
 public class StudyIntegrityTests(SmokeRunFixture smoke)
 {
-    static string CopyOf(string dir, string suffix)
-    {
-        var copy = Path.Combine(Path.GetTempPath(), $"lab-{suffix}-{Guid.NewGuid():N}");
-        foreach (var f in Directory.GetFiles(dir, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy, Path.GetRelativePath(dir, f));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(f, target);
-        }
-        return copy;
-    }
+    static string CopyOf(string dir, string what) => Child.CopyOf(dir, what);
 
     static Dictionary<string, byte[]> Snapshot(string dir)
         => Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}{FolderLock.Folder}{Path.DirectorySeparatorChar}"))
