@@ -31,7 +31,7 @@ public static class ParquetTable
             {
                 await using var s = File.OpenRead(path);
                 var untyped = await ParquetSerializer.DeserializeUntypedAsync(s);
-                return ByName<T>(path, untyped.Schema.Fields.Select(f => f.Name).ToList(), untyped.Data).MapLeft(p => p with { Fix = fix });
+                return ByName<T>(path, untyped.Schema.Fields.Select(f => f.Name).ToList(), untyped.Data.Select(r => (IDictionary<string, object?>)r!)).MapLeft(p => p with { Fix = fix });
             }
             catch (Exception e2) when (Unreadable(e2))
             {

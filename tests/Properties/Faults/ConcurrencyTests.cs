@@ -96,7 +96,7 @@ public class ConcurrencyTests(SmokeRunFixture smoke)
     [Theory]
     [InlineData(15, 143)]
     [InlineData(2, 130)]
-    public void A_signal_stops_the_run_cleanly_and_it_resumes_to_the_uninterrupted_study(int signal, int expected)
+    public async Task A_signal_stops_the_run_cleanly_and_it_resumes_to_the_uninterrupted_study(int signal, int expected)
     {
         Assert.Equal(0, smoke.ExitCode);
         var study = NewDir("signal");
@@ -107,7 +107,7 @@ public class ConcurrencyTests(SmokeRunFixture smoke)
             Assert.True(Until(() => Directory.Exists(trials) && Directory.GetFiles(trials).Length >= 3, TimeSpan.FromMinutes(2)), "no trial finished");
             Assert.Equal(0, kill(child.Id, signal));
             Assert.True(child.WaitForExit(TimeSpan.FromMinutes(1)), "the run did not stop");
-            var errors = stderr.Result;
+            var errors = await stderr;
             Assert.True(child.ExitCode == expected, $"exit {child.ExitCode}: {errors}");
             var line = errors.Split('\n').Single(l => l.StartsWith("error: SIG", StringComparison.Ordinal));
             Assert.Contains("trial results are kept in", line);
@@ -118,7 +118,7 @@ public class ConcurrencyTests(SmokeRunFixture smoke)
         // no orphan: every model file has its trial row
         var rows = Directory.GetFiles(trials).Select(Path.GetFileNameWithoutExtension).ToHashSet();
         Assert.All(Directory.GetFiles(Path.Combine(study, "models")), m => Assert.Contains(Path.GetFileNameWithoutExtension(m), rows));
-        Assert.Equal(0, Cli.Run(ArgsFor(study)).GetAwaiter().GetResult());
+        Assert.Equal(0, await Cli.Run(ArgsFor(study)));
         Assert.Equal(StudySignature.Of(smoke.Out), StudySignature.Of(study));
         Directory.Delete(study, true);
     }
