@@ -71,6 +71,11 @@ public static class RobustLoss
     public static double FloorCap(IReadOnlyList<Observation> pts)
         => pts.Min(p => p.Error) * Math.Exp(-FloorMarginSd * Noise(pts)) * (1 - 1e-9);
 
+    /// <summary>The lowest plateau (error at no data) the points support: the largest error less the same noise margin
+    /// (the first points of a curve still on its plateau scatter around it, so the noise alone can put one above it).</summary>
+    public static double PlateauFloor(IReadOnlyList<Observation> pts)
+        => pts.Max(p => p.Error) * Math.Exp(-FloorMarginSd * Noise(pts));
+
     /// <summary>
     /// A Huber fit by iteratively reweighted least squares around a family's weighted fit
     /// (<paramref name="weightedFit"/>(weights, start) → parameters or null), with <paramref name="logPredict"/>(θ, m) its log error.
