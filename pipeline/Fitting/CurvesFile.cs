@@ -12,7 +12,7 @@ namespace Lab.Pipeline.Fitting;
 public static class CurvesFile
 {
     static readonly string[] Required = ["curve", "m", "error"];
-    static readonly string[] Optional = ["split", "params", "params_below", "errors", "train_flops", "train_seconds"];
+    static readonly string[] Optional = ["split", "params", "params_below", "errors", "train_flops", "train_seconds", "bound_by"];
     static readonly string[] PipelineExtras = ["domain", "shard_index", "shard_examples", "best_trial_id", "model", "learning_rate", "test_error", "trials_in_shard",
         "error_std", "seeds", "bracketed", "bound_by", "margin", "family", "budget_stops"];
 
@@ -53,7 +53,8 @@ public static class CurvesFile
             {
                 point = new CurvePoint(Num("m") ?? double.NaN, Num("error") ?? double.NaN,
                     string.IsNullOrWhiteSpace(r.GetValueOrDefault("split")) ? "fit" : r["split"]!.Trim().ToLowerInvariant(), Num("params"), Replicates(r.GetValueOrDefault("errors")),
-                    Num("train_flops"), Num("train_seconds"), Num("params_below") is double b && double.IsFinite(b) ? b : null);
+                    Num("train_flops"), Num("train_seconds"), Num("params_below") is double b && double.IsFinite(b) ? b : null,
+                    CurvePoint.SizeBoundOf(r.GetValueOrDefault("bound_by") ?? ""));
             }
             catch (FormatException e) { return new Problem($"{path}: curve '{name}': {e.Message}"); }
             if (!byName.TryGetValue(name, out var list)) { list = []; byName[name] = list; curves.Add((name, list)); }

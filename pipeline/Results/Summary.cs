@@ -21,7 +21,8 @@ public static class Summary
     }
 
     /// <summary>
-    /// A caution for a curve whose points the search could not bracket: how many points ended at a ladder's end or the
+    /// A caution for a curve whose points the search could not bracket: how many points lie in the small-data region
+    /// (the ladder's smallest size, the next within the noise: left out of s(m)), how many ended at a ladder's end or the
     /// trial cap, by cause, with the cap named (the ladder's largest model). Empty when every point is bracketed.
     /// </summary>
     public static string Bound(CurveSpec s, IReadOnlyList<CurveRow> curve, IReadOnlyList<TrialRow> rows)
@@ -29,10 +30,15 @@ public static class Summary
         var points = curve.Where(c => c.Curve == s.Name).ToList();
         var bound = points.Where(p => !p.Bracketed).ToList();
         if (bound.Count == 0) return "";
-        var causes = bound.SelectMany(p => p.BoundBy.Split(',', StringSplitOptions.RemoveEmptyEntries)).GroupBy(c => c)
-            .Select(g => $"{g.Key} {g.Count()}").ToList();
+        static string[] Causes(CurveRow p) => p.BoundBy.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        int small = bound.Count(p => Causes(p).Contains("small-data"));
+        var other = bound.Where(p => Causes(p).Any(c => c != "small-data")).ToList();
+        var causes = other.SelectMany(p => Causes(p).Where(c => c != "small-data")).GroupBy(c => c).Select(g => $"{g.Key} {g.Count()}").ToList();
         var largest = rows.Where(r => s.Architecture is null || r.Architecture == s.Architecture).Select(r => r.Parameters).DefaultIfEmpty(0).Max();
-        return $" (bound at {bound.Count} of {points.Count} points: {string.Join(", ", causes)}; largest model trained {largest:N0} parameters)";
+        var parts = new List<string>();
+        if (small > 0) parts.Add($"{small} of {points.Count} points in the small-data region (the smallest size, the next within the noise; left out of s(m))");
+        if (other.Count > 0) parts.Add($"bound at {other.Count} of {points.Count} points: {string.Join(", ", causes)}; largest model trained {largest:N0} parameters");
+        return $" ({string.Join("; ", parts)})";
     }
 
     /// <summary>

@@ -280,7 +280,7 @@ public static class StudyRunner
         foreach (var (spec, points) in curves)
         {
             var input = points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params, CurvesFile.Replicates(c.Errors), c.TrainFlops, c.TrainSeconds,
-                double.IsFinite(c.ParamsBelow) ? c.ParamsBelow : null)).ToList();
+                double.IsFinite(c.ParamsBelow) ? c.ParamsBelow : null, CurvePoint.SizeBoundOf(c.BoundBy))).ToList();
             var options = new AnalysisOptions(BestGuess: double.IsFinite(spec.BestGuess) ? spec.BestGuess : null, Seed: (int)(first?.Seed ?? 17),
                 TargetError: spec.ValMetric == primary ? targetError : null);
             var (ok, failed) = FitCommand.Analyse([(spec.Name, input)], options);

@@ -41,7 +41,10 @@ public static class StudySearch
                 double v = row.Status == "ok" ? row.Metric(metric) : double.PositiveInfinity;
                 return double.IsFinite(v) ? v : double.PositiveInfinity;
             }
-            var state = BestFitSearch.Replay(shards, sizes, rates, settings, Measured);
+            var geometry = new SearchGeometry(
+                Enumerable.Range(0, shards).Select(k => rows.Where(r => r.ShardIndex == k).Select(r => (double)r.ShardSize).DefaultIfEmpty(Math.Pow(2, k)).Max()).ToSeq(),
+                Enumerable.Range(0, sizes).Select(i => rows.Where(r => r.SizeIndex == i).Select(r => (double)r.Parameters).DefaultIfEmpty(Math.Pow(2, i)).Max()).ToSeq());
+            var state = BestFitSearch.Replay(shards, sizes, rates, settings, Measured, geometry);
             result.Add(new FamilySearch(family, state, state.Next.Select(Row).OfType<PlanRow>().ToList(),
                 state.Visited.Select(Row).OfType<PlanRow>().ToList(), t => Row(t)));
         }

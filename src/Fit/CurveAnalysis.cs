@@ -9,8 +9,20 @@ namespace Lab.Fit;
 /// <param name="ParamsBelow">The parameter count of the next smaller size of the best model's ladder (the best-fit size
 /// lies above it: at a bracketed point the search found it measurably worse), when known: with it a curve whose best model has one size at every point still gets beta_p
 /// with an interval (<see cref="SizeResolution"/>).</param>
+/// <param name="SizeBound">Set when the best-fit size is only a bound: the search ended at an end of the size ladder
+/// ("small-data", "size-floor", "size-cap", as in curve.parquet's bound_by). Such a point is left out of the fit of s(m)
+/// (its size is not where the best-fit size lies, only a limit of it) and the notes say so; its error stays on the curve.</param>
 public sealed record CurvePoint(double M, double Error, string Split = "fit", double? Params = null, Seq<double> Replicates = default,
-    double? Flops = null, double? Seconds = null, double? ParamsBelow = null);
+    double? Flops = null, double? Seconds = null, double? ParamsBelow = null, string? SizeBound = null)
+{
+    /// <summary>Which of a search's bounds (comma-separated, as curve.parquet's bound_by) make the best-fit size a bound.</summary>
+    public static string? SizeBoundOf(string boundBy)
+    {
+        var ends = boundBy.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(b => b is "small-data" or "size-floor" or "size-cap").ToList();
+        return ends.Count == 0 ? null : string.Join(',', ends);
+    }
+}
 
 /// <summary>Options of a curve analysis (the `pipeline fit` flags).</summary>
 /// <param name="Family">auto, or a family name.</param>
@@ -37,7 +49,8 @@ public sealed record PointPrediction(double M, double Observed, double Predicted
 /// <param name="Projections">Size for the target error; error at 2× and 4× the largest size.</param>
 /// <param name="ModelSize">s(m) = alpha·m^beta_p over the best models' parameter counts, when given.</param>
 /// <param name="ModelSizeError">Why the model-size fit is missing, when it is.</param>
-/// <param name="SizePoints">(m, parameter count of the best model) on the fit points, fitted or not.</param>
+/// <param name="SizePoints">(m, parameter count of the best model) on the fit points, fitted or not (a point whose size is a
+/// bound included).</param>
 /// <param name="Compute">Training FLOPs of the best model as a power law of m, when the points carry FLOPs.</param>
 /// <param name="Requirements">Data, model size and compute for the target error and for the errors at 2× and 4× the data.</param>
 /// <param name="ModelSizeNote">How the model-size fit was made when not by the bootstrap (a flat best-fit size: the
@@ -107,16 +120,20 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
         double largest = sorted.Max(p => p.M);
         var projections = (o.TargetError is double t ? Seq1(band.SizeFor(t)) : Seq<Projection>())
             + Seq(band.At(2 * largest), band.At(4 * largest));
-        var sized = sorted.Where(p => p.Split == "fit" && p.Params is > 0).ToList();
+        var sized = sorted.Where(p => p.Split == "fit" && p.Params is > 0 && p.SizeBound is null).ToList();
+        var sizeBound = sorted.Where(p => p.Split == "fit" && p.Params is > 0 && p.SizeBound is not null).ToList();
         var sizePoints = sized.Select(p => new Observation(p.M, p.Params!.Value)).ToList();
         bool flat = sizePoints.Count > 0 && sizePoints.Select(p => p.Error).Distinct().Count() == 1;
         var resolved = flat ? SizeResolution.Flat($"{curve}:model_size", sized.Select(p => (p.M, p.Params!.Value, p.ParamsBelow ?? double.NaN)).ToList()) : None;
-        var size = sizePoints.Count == 0
+        var size = sizePoints.Count == 0 && sizeBound.Count > 0
+            ? Left<FitError, CurveFit>(new FitError($"{curve}:model_size", $"every point's best-fit size is a bound, not a measurement ({BoundList(sizeBound)}): widen the size ladder at the bound end"))
+            : sizePoints.Count == 0
             ? Left<FitError, CurveFit>(new FitError($"{curve}:model_size", "no params column"))
             : flat
                 ? resolved.ToEither(new FitError($"{curve}:model_size",
                     $"the best-fit model has {sizePoints[0].Error:N0} parameters at every shard: no growth this size ladder can resolve (where the points are bound by an end of the ladder, widen it)"))
-                : CurveFitter.Fit($"{curve}:model_size", sizePoints, new PowerLaw(), o.Resamples, o.Seed);
+                : CurveFitter.Fit($"{curve}:model_size", sizePoints, new PowerLaw(), o.Resamples, o.Seed)
+                    .MapLeft(e => sizeBound.Count == 0 ? e : e with { Message = $"{e.Message}; {sizeBound.Count} more point(s) left out, their best-fit size a bound ({BoundList(sizeBound)})" });
         string sizeNote = resolved.Match(_ => SizeResolution.Note(sizePoints[0].Error), () => "");
         var flopPoints = sorted.Where(p => p.Split == "fit" && p.Flops is > 0).Select(p => new Observation(p.M, p.Flops!.Value)).ToList();
         var compute = flopPoints.Count >= 3 && flopPoints.Select(p => p.Error).Distinct().Count() > 1
@@ -128,9 +145,15 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
             .Map(t => Requirement.For(band, size.ToOption(), compute, flopsPerSecond, t.Target, t.Basis));
         var notFitted = attempts.Bind(a => a.Fit.Match(_ => Seq<(string, string)>(), e => Seq1((a.Name, e.Message)))).Strict();
         var notes = NotesOf(sorted, regions, chosen, notFitted, selection);
+        if (sizeBound.Count > 0 && sizePoints.Count > 0)
+            notes = notes.Add($"s(m) is fitted on {sizePoints.Count} point(s); {sizeBound.Count} left out, their best-fit size a bound ({BoundList(sizeBound)})");
         return new CurveAnalysis(curve, selection, chosen, fits, predictions, holdoutError, projections,
-            size.ToOption(), size.Match(_ => "", e => e.Message), sizePoints.ToSeq(), compute, requirements, sizeNote, band, notes, notFitted);
+            size.ToOption(), size.Match(_ => "", e => e.Message), sorted.Where(p => p.Split == "fit" && p.Params is > 0).Select(p => new Observation(p.M, p.Params!.Value)).ToSeq(), compute, requirements, sizeNote, band, notes, notFitted);
     }
+
+    /// <summary>"m = 4000 small-data, m = 8000 size-cap".</summary>
+    static string BoundList(IEnumerable<CurvePoint> points)
+        => string.Join(", ", points.Select(p => $"m = {p.M.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} {p.SizeBound}"));
 
     /// <summary>What the report says of a fit besides its numbers.</summary>
     static Seq<string> NotesOf(List<CurvePoint> sorted, string[] regions, CurveFit chosen, Seq<(string Family, string Error)> failed, Selection selection)

@@ -65,4 +65,26 @@ public class SizeResolutionProperties
         Assert.Contains("at every shard", floor.ModelSizeError);
         Assert.Equal("", floor.ModelSizeNote);
     }
+
+    [Fact]
+    public void Points_whose_best_fit_size_is_a_ladder_end_are_left_out_of_s_of_m_and_named()
+    {
+        // s(m) = 3·m^0.7 at five points; the first two sit at the ladder's smallest size (small-data), far above it: fitted
+        // with them, beta_p would read much lower; without them it is the true 0.7
+        double S(double m) => 3 * Math.Pow(m, 0.7);
+        var pts = Enumerable.Range(0, 5).Select(k => 4000.0 * Math.Pow(2, k)).Select((m, k) => new CurvePoint(m, 5 * Math.Pow(m, -0.1), "fit",
+            k < 2 ? S(4000 * 4) : S(m), SizeBound: k < 2 ? "small-data" : null)).ToList();
+        var a = CurveAnalysis.Run("c", pts, new AnalysisOptions(Resamples: 50)).Match(x => x, e => throw new Exception(e.ToString()));
+        var beta = a.ModelSize.Map(f => f.Theta[1]).IfNone(double.NaN);
+        Assert.Equal(0.7, beta, 6);
+        Assert.Equal(5, a.SizePoints.Count);   // all are plotted
+        Assert.Contains(a.Notes, n => n.Contains("2 left out") && n.Contains("m = 4000 small-data"));
+        // every point a bound: no fit, and the reason says which
+        var all = pts.Select(p => p with { SizeBound = "size-cap" }).ToList();
+        var none = CurveAnalysis.Run("c", all, new AnalysisOptions(Resamples: 50)).Match(x => x, e => throw new Exception(e.ToString()));
+        Assert.True(none.ModelSize.IsNone);
+        Assert.Contains("every point's best-fit size is a bound", none.ModelSizeError);
+        Assert.Equal("small-data,size-cap", CurvePoint.SizeBoundOf("small-data,lr-edge,size-cap"));
+        Assert.Null(CurvePoint.SizeBoundOf("lr-edge,trial-cap"));
+    }
 }

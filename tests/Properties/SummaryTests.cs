@@ -23,6 +23,18 @@ public class SummaryTests
         // a per-architecture curve names its own family's cap
         Assert.Contains("largest model trained 40 parameters", Summary.Bound(spec with { Architecture = "a" }, [Point(0, false, "size-cap")], rows));
     }
+
+    [Fact]
+    public void Points_in_the_small_data_region_are_named_apart_from_the_bounds()
+    {
+        var spec = new CurveSpec("d:val", "val", "test", 1);
+        TrialRow[] rows = [Trial("a", 10), Trial("a", 20)];
+        var text = Summary.Bound(spec, [Point(0, false, "small-data"), Point(1, false, "small-data"), Point(2, true), Point(3, false, "size-cap")], rows);
+        Assert.Contains("2 of 4 points in the small-data region", text);
+        Assert.Contains("bound at 1 of 4 points: size-cap 1", text);
+        Assert.DoesNotContain("small-data 2", text);
+        Assert.DoesNotContain("bound at", Summary.Bound(spec, [Point(0, false, "small-data"), Point(1, true)], rows));
+    }
 }
 
 /// <summary>The summary's caution on points whose seeds disagree.</summary>

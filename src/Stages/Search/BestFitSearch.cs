@@ -5,8 +5,9 @@ namespace Lab.Stages.Search;
 
 /// <summary>
 /// The per-shard search for the best-fit model of one family (Hestness et al. 2017, §3): pure and replayable.
-/// <para>On each shard, starting from the previous shard's best-fit configuration (the first shard: a small size at the
-/// middle learning rate), the first round measures the start and its four neighbours (one size down and up, half and
+/// <para>On each shard, starting from where the points concluded so far put the best-fit size (see <see cref="Start"/>;
+/// the first shards: the previous shard's best-fit configuration, the first of all a small size at the middle learning
+/// rate), the first round measures the start and its four neighbours (one size down and up, half and
 /// twice the learning rate; with <see cref="SearchSettings.Diagonal"/> also one size up at half the rate and one down
 /// at twice it). Then, round by round: the best-fit size is the smallest whose error (at its best learning
 /// rate) is within the noise margin of the best error found; every unmeasured neighbour of the best-fit configuration
@@ -21,17 +22,25 @@ namespace Lab.Stages.Search;
 /// </summary>
 public static class BestFitSearch
 {
+    /// <summary>The prior on beta_p of the guided start (<see cref="Start"/>).</summary>
+    public static readonly (double Mean, double Sd) PriorBetaP = (0.7, 0.2);
+
     /// <summary>Replays one family's search over <paramref name="shards"/> shards with ladders of
     /// <paramref name="sizes"/> sizes and <paramref name="rates"/> learning rates.</summary>
     /// <param name="measured">The error of a trial when it has finished (+∞ for a failed or diverged run), else null.</param>
-    public static SearchState Replay(int shards, int sizes, int rates, SearchSettings s, Func<SearchTrial, double?> measured)
+    /// <param name="geometry">The shards' sizes and the size ladder's parameter counts (default: shards doubling, each
+    /// size twice the one below), for the walk's guided start.</param>
+    public static SearchState Replay(int shards, int sizes, int rates, SearchSettings s, Func<SearchTrial, double?> measured,
+        SearchGeometry? geometry = null)
     {
+        var shape = geometry ?? SearchGeometry.Doubling(shards, sizes);
         if (shards <= 0 || sizes <= 0 || rates <= 0) return new SearchState(Seq<ShardResult>(), Seq<SearchTrial>(), Seq<SearchTrial>());
         var done = new List<ShardResult>();
         var visited = new List<SearchTrial>();
         var start = new Config(Math.Clamp(s.StartSize, 0, sizes - 1), (rates - 1) / 2);
         for (int k = 0; k < shards; k++)
         {
+            if (k > 0 && s.Guided) start = Start(done, k, shape, sizes);
             double margin = s.Margin(done.Select(d => d.RelativeNoise).ToList());
             if (s.Grid)
             {
@@ -76,6 +85,37 @@ public static class BestFitSearch
         return new SearchState(done.ToSeq(), Seq<SearchTrial>(), visited.ToSeq());
     }
 
+    /// <summary>
+    /// Where shard <paramref name="k"/>'s walk starts: at the size that s(m) = alpha·m^beta_p, fitted in log–log to the
+    /// best-fit sizes of the concluded shards that no end of the size ladder bound, predicts for the shard's m — the ladder
+    /// position nearest in log parameters — at the previous shard's best learning rate. The walk still measures the
+    /// start's neighbours and moves on from there, so the prediction only saves the rounds of a climb.
+    /// <para>A best-fit size is known only to a ladder step (the true one lies between the size below and it), so two or
+    /// three points alone give a slope that is off by about a step per doubling. The slope is therefore estimated with the
+    /// paper's finding as a prior (Hestness et al. 2017 measure beta_p of 0.5–0.9 across domains: prior 0.7, sd 0.2) and
+    /// each point's log size uncertain by a step's rounding (sd ln(step)/√12), i.e. the posterior mean of a Bayesian
+    /// linear regression; it moves to the data's slope as points accumulate. With fewer than two such points the previous
+    /// shard's best-fit configuration; never below it (s(m) does not fall).</para>
+    /// </summary>
+    public static Config Start(IReadOnlyList<ShardResult> done, int k, SearchGeometry shape, int sizes)
+    {
+        var previous = done[^1].Best;
+        var located = done.Where(d => d.Located).ToList();
+        if (located.Count < 2 || sizes < 2) return previous;
+        var x = located.Select(d => Math.Log(shape.ShardSizes[d.Shard])).ToList();
+        var y = located.Select(d => Math.Log(shape.SizeParams[d.Best.Size])).ToList();
+        double mx = x.Average(), my = y.Average(), sxx = x.Sum(v => (v - mx) * (v - mx));
+        if (!(sxx > 0)) return previous;
+        double sxy = x.Zip(y).Sum(p => (p.Item1 - mx) * (p.Item2 - my));
+        double step = Math.Log(shape.SizeParams[^1] / shape.SizeParams[0]) / (sizes - 1);
+        double rounding = step * step / 12, prior = PriorBetaP.Sd * PriorBetaP.Sd;
+        double slope = (sxy / rounding + PriorBetaP.Mean / prior) / (sxx / rounding + 1 / prior);
+        if (!double.IsFinite(slope) || slope <= 0) return previous;
+        double predicted = my + slope * (Math.Log(shape.ShardSizes[k]) - mx);
+        int nearest = Enumerable.Range(0, sizes).OrderBy(i => Math.Abs(Math.Log(shape.SizeParams[i]) - predicted)).ThenBy(i => i).First();
+        return previous with { Size = Math.Max(previous.Size, nearest) };
+    }
+
     /// <summary>The start and its neighbours inside the ladders.</summary>
     static List<Config> Cross(Config c, int sizes, int rates, bool diagonal) => [c, .. Neighbours(c, sizes, rates, diagonal)];
 
@@ -110,12 +150,19 @@ public static class BestFitSearch
     /// What keeps the point from being bracketed: the best-fit size at an end of the size ladder; the best learning rate
     /// at an end of its ladder and measurably better (by more than the margin) than the next rate inward, so the optimum
     /// may lie beyond it (an edge rate within the noise of its neighbour says nothing of the kind); the trial cap.
+    /// At the ladder's smallest size, "small-data" when the next size up (at its best rate) is within the margin: the
+    /// sizes are indistinguishable, the paper's small-data region, where the data is too little for capacity to matter;
+    /// "size-floor" when it is measurably worse (or unmeasured), so that a still smaller model might be better.
     /// </summary>
     static Seq<string> Bounds(Config best, IReadOnlyDictionary<Config, double> known, double margin, int sizes, int rates, bool capped)
     {
         var b = new List<string>();
         if (best.Size == sizes - 1) b.Add("size-cap");
-        if (sizes > 1 && best.Size == 0) b.Add("size-floor");
+        if (sizes > 1 && best.Size == 0)
+        {
+            var up = known.Where(kv => kv.Key.Size == 1).Select(kv => kv.Value).DefaultIfEmpty(double.PositiveInfinity).Min();
+            b.Add(double.IsFinite(known[best]) && up <= known[best] * (1 + margin) ? "small-data" : "size-floor");
+        }
         bool edge = rates > 1 && (best.Lr == 0 || best.Lr == rates - 1);
         var inner = best with { Lr = best.Lr == 0 ? 1 : rates - 2 };
         if (edge && (!known.TryGetValue(inner, out var e) || known[best] * (1 + margin) < e)) b.Add("lr-edge");

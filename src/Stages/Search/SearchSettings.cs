@@ -20,8 +20,10 @@ namespace Lab.Stages.Search;
 /// <param name="Grid">The naive protocol instead of the walk, as a baseline: every size × learning rate × seed at every
 /// shard, in one round per shard, and the best-fit configuration chosen from all of them (by the mean over its seeds,
 /// with the same margin rule). No trial cap; set <see cref="PruneRelative"/> to 0 so that every trial runs to its end.</param>
+/// <param name="Guided">Once two shards are concluded inside the size ladder, each next shard's walk starts at the size
+/// the s(m) fitted to them predicts (<see cref="BestFitSearch.Start"/>), not at the previous shard's best.</param>
 public sealed record SearchSettings(int Seeds = 3, double MarginFloor = 0.01, double NoiseZ = 2.0, int StartSize = 1,
-    int MaxTrialsPerShard = 12, double PruneRelative = 0.25, bool Diagonal = false, bool Grid = false)
+    int MaxTrialsPerShard = 12, double PruneRelative = 0.25, bool Diagonal = false, bool Grid = false, bool Guided = true)
 {
     /// <summary>The relative margin once seed spreads are known: max(floor, z × the median of the points' relative
     /// standard deviations). The median, not a pooled mean of squares: one point whose seeds include a failed run (a

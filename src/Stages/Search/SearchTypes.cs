@@ -19,13 +19,18 @@ public sealed record SearchTrial(int Shard, int Size, int Lr, int Replicate, int
 /// <param name="Errors">The best-fit configuration's error for each seed (replicate 0 first).</param>
 /// <param name="Margin">The relative noise margin the walk used.</param>
 /// <param name="BoundBy">Empty when bracketed; else what ended the walk: "size-cap" (the ladder's largest model
-/// was best-fit), "size-floor" (its smallest), "lr-edge" (an end of the learning-rate ladder, measurably better than the
+/// was best-fit), "small-data" (its smallest, with the next size up within the margin: the sizes are indistinguishable,
+/// the small-data region), "size-floor" (its smallest, the next size up measurably worse), "lr-edge" (an end of the learning-rate ladder, measurably better than the
 /// next rate inward), "trial-cap".</param>
 /// <param name="Trials">Every trial of the shard, in the order the search asked for them.</param>
 public sealed record ShardResult(int Shard, Config Best, Seq<double> Errors, double Margin, Seq<string> BoundBy, Seq<SearchTrial> Trials)
 {
     /// <summary>Both neighbours in size measured and on the right side of the margin, learning rate inside its ladder.</summary>
     public bool Bracketed => BoundBy.IsEmpty;
+    /// <summary>In the small-data region: the ladder's smallest size, every measured larger size within the margin.</summary>
+    public bool SmallData => BoundBy.Contains("small-data");
+    /// <summary>The best-fit size is inside the size ladder (not at either end): a point of s(m), not a bound on it.</summary>
+    public bool Located => !BoundBy.Contains("size-floor") && !BoundBy.Contains("small-data") && !BoundBy.Contains("size-cap");
     /// <summary>Mean error over seeds.</summary>
     public double Mean => Errors.Average();
     /// <summary>Sample standard deviation over seeds (NaN for one seed).</summary>
@@ -60,4 +65,13 @@ public sealed record SearchState(Seq<ShardResult> Done, Seq<SearchTrial> Next, S
 {
     /// <summary>Every shard concluded.</summary>
     public bool Finished => Next.IsEmpty;
+}
+
+/// <summary>What the guided start needs to know of the ladders: each shard's size m and each size's parameter count
+/// (ascending).</summary>
+public sealed record SearchGeometry(Seq<double> ShardSizes, Seq<double> SizeParams)
+{
+    /// <summary>Shards doubling from 1, each size twice the parameters of the one below (what a plain replay assumes).</summary>
+    public static SearchGeometry Doubling(int shards, int sizes)
+        => new(Enumerable.Range(0, Math.Max(shards, 0)).Select(k => Math.Pow(2, k)).ToSeq(), Enumerable.Range(0, Math.Max(sizes, 0)).Select(i => Math.Pow(2, i)).ToSeq());
 }
