@@ -32,6 +32,7 @@ public static class Cli
         var repeats = new System.CommandLine.Option<int>("--repeats") { Description = "bench: repetitions of every figure after a warm-up", DefaultValueFactory = _ => 3 };
         var benchModel = new System.CommandLine.Option<string?>("--model") { Description = "bench: only the models whose name contains this" };
         var ortProvider = new System.CommandLine.Option<string>("--provider") { Description = "ONNX Runtime execution provider for the evaluations: auto (CUDA when it loads, else the CPU) | cpu | cuda", DefaultValueFactory = _ => "auto" };
+        var jobs = new System.CommandLine.Option<int>("--jobs") { Description = "trials of a round trained at once, each in a worker process with --threads / jobs threads (default 1: one at a time with all threads)", DefaultValueFactory = _ => 1 };
         var startOver = new System.CommandLine.Option<bool>("--start-over") { Description = "the --out folder holds a study of other data, preset or seed: move it aside into <out>/superseded/ (nothing is deleted) and start this one" };
 
         Command Study(string name, string description, Func<IDomainRunner, RunOptions, Reporter, Task<Either<Problem, int>>> act, params Option[] extra)
@@ -45,7 +46,8 @@ public static class Cli
                 var o = new RunOptions(d, pr.GetValue(preset)!, pr.GetValue(data), pr.GetValue(output) ?? Path.Combine("artifacts", d.ToLowerInvariant()),
                     pr.GetValue(device)!, pr.GetValue(threads), pr.GetValue(seed), pr.GetValue(reverse), pr.GetValue(arch)!, pr.GetValue(target),
                     extra.Contains(repeats) ? pr.GetValue(repeats) : 3, extra.Contains(benchModel) ? pr.GetValue(benchModel) : null,
-                    extra.Contains(startOver) && pr.GetValue(startOver), extra.Contains(ortProvider) ? pr.GetValue(ortProvider)! : "auto");
+                    extra.Contains(startOver) && pr.GetValue(startOver), extra.Contains(ortProvider) ? pr.GetValue(ortProvider)! : "auto",
+                    extra.Contains(jobs) ? pr.GetValue(jobs) : 1);
                 return await IntoFolder(o.Out, reporter, () => DomainRegistry.Find(d)
                     .Bind(r => (extra.Contains(ortProvider) ? Provider(o.Provider, reporter) : Right<Problem, string>("cpu")).Map(_ => r))
                     .BindAsync(r => act(r, o, reporter)));
@@ -154,7 +156,7 @@ public static class Cli
 
         var root = new RootCommand("Learning-curve laboratory: how error falls as training data grows (Hestness et al. 2017).")
         {
-            Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => Lab.Pipeline.Study.StudyRunner.Run(r, o, rep), startOver, ortProvider),
+            Study("run", "subset, train, export to ONNX, evaluate with ONNX Runtime, fit the learning curve", (r, o, rep) => Lab.Pipeline.Study.StudyRunner.Run(r, o, rep), startOver, ortProvider, jobs),
             Study("prepare", "make the domain's default data where it is generated (speech: synthesise the corpus; prints its folder)", (r, o, rep) => Task.FromResult(r.Prepare(o, rep))),
             Study("bench", "throughput of the domain's models (training step, training loop, TorchSharp and ONNX Runtime evaluation): warmed up, repeated (--repeats), median and range printed and written to bench.parquet in --out",
                 (r, o, rep) => Lab.Pipeline.Study.BenchRunner.Run(r, o, o.Repeats, rep), repeats, benchModel, ortProvider),
@@ -166,7 +168,7 @@ public static class Cli
         };
         AtLeast(threads, 0, "0 (all cores) or a positive count"); AtLeast(repeats, 1, "1 or more"); AtLeast(holdout, 0, "0 or more"); AtLeast(bootstrap, 0, "0 or more");
         AtLeast(benchResamples, 0, "0 or more"); AtLeast(perCell, 1, "1 or more"); AtLeast(calResamples, 20, "20 or more (the band needs 20 refits)"); AtLeast(batch, 0, "0 (the recorded batch) or more"); AtLeast(cpus, 1, "1 or more");
-        AtLeast(gpus, 0, "0 or more"); AtLeast(maxParallel, 0, "0 (no limit) or more"); AtLeast(index, 0, "0 or more");
+        AtLeast(gpus, 0, "0 or more"); AtLeast(maxParallel, 0, "0 (no limit) or more"); AtLeast(index, 0, "0 or more"); AtLeast(jobs, 1, "1 or more");
         Positive(target, "a positive error in the metric's units"); Positive(bestGuess, "a positive error");
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -9,5 +9,7 @@ namespace Lab.Pipeline;
 /// <param name="BenchModel">`bench`: only the models whose name contains this (all when null).</param>
 /// <param name="StartOver">`run`/`plan`: move the study the --out folder holds aside (into superseded/) and start a new one.</param>
 /// <param name="Provider">ONNX Runtime's execution provider for the evaluations: auto, cpu or cuda.</param>
+/// <param name="Jobs">`run`: trials of a round trained at once, each in a worker process (<see cref="Study.RoundWorkers"/>).</param>
 public sealed record RunOptions(string Domain, string Preset, string? Data, string Out, string Device, int Threads, long Seed, bool Reverse = false,
-    string Arch = "default", double? TargetError = null, int Repeats = 3, string? BenchModel = null, bool StartOver = false, string Provider = "auto");
+    string Arch = "default", double? TargetError = null, int Repeats = 3, string? BenchModel = null, bool StartOver = false, string Provider = "auto",
+    int Jobs = 1);

@@ -45,14 +45,16 @@ public static class ParquetTable
             or InvalidCastException or FormatException or OverflowException or IndexOutOfRangeException;
 
     /// <summary>Rows of <typeparamref name="T"/> from untyped rows, column by column: every property's column must be
-    /// there, and hold values of its type (any integer width that fits, float for double, no nulls in a non-nullable
-    /// column).</summary>
+    /// there (but a property marked [DefaultValue], a column added later: a table written before it keeps the
+    /// property's default), and hold values of its type (any integer width that fits, float for double, no nulls in a
+    /// non-nullable column).</summary>
     static Either<Problem, List<T>> ByName<T>(string path, IReadOnlyList<string> columns, IEnumerable<IDictionary<string, object?>> rows) where T : class, new()
     {
         var props = typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
             .Select(p => (Prop: p, Name: p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? p.Name)).ToList();
         var list = rows.ToList();
+        props = props.Where(p => columns.Contains(p.Name) || p.Prop.GetCustomAttribute<System.ComponentModel.DefaultValueAttribute>() is null).ToList();
         if (props.FirstOrDefault(p => !columns.Contains(p.Name)) is { Prop: not null } missing)
             return new Problem($"{path}: the column '{missing.Name}' of {typeof(T).Name} rows is missing (it has {string.Join(", ", columns)})");
         var result = new List<T>(list.Count);

@@ -50,7 +50,10 @@ public sealed record TrialRow
     [JsonPropertyName("onnx_path")] public string OnnxPath { get; init; } = "";
     [JsonPropertyName("onnx_sha256")] public string OnnxSha256 { get; init; } = "";
     /// <summary>The ONNX Runtime execution provider the model was measured on (cpu, cuda).</summary>
-    [JsonPropertyName("ort_provider")] public string OrtProvider { get; init; } = "";
+    [JsonPropertyName("ort_provider"), System.ComponentModel.DefaultValue("")] public string OrtProvider { get; init; } = "";
+    /// <summary>torch and ONNX Runtime threads the trial ran with (its numbers depend on its id and this; 0: not recorded,
+    /// a trial written before the column was).</summary>
+    [JsonPropertyName("threads"), System.ComponentModel.DefaultValue(0)] public int Threads { get; init; }
     [JsonPropertyName("device")] public string Device { get; init; } = "";
     [JsonPropertyName("family")] public string Family { get; init; } = "";
     [JsonPropertyName("size_index")] public int SizeIndex { get; init; }

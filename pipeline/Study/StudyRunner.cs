@@ -42,6 +42,14 @@ public static class StudyRunner
             if (advanced.IsLeft) return advanced.Map(_ => 0);
             var (next, total) = advanced.Match(a => a, _ => ([], 0));
             if (next.Count == 0) break;
+            if (o.Jobs > 1 && next.Count > 1)
+            {
+                var round = await RoundWorkers.Run(files, next, o.Jobs, threads, o.Provider, report, total);
+                if (round.IsLeft) return round.Map(_ => 0);
+                foreach (var row in next) results.Reread(row.TrialId);
+                trained += round.Match(n => n, _ => 0);
+                continue;
+            }
             foreach (var row in next)
             {
                 if (Interrupts.Requested) return Stopped(files, "no trial was under way");
@@ -144,14 +152,14 @@ public static class StudyRunner
             return Stopped(files, $"trial {row.Index} ({row.TrialId}: shard {row.ShardIndex}, {row.Model}, lr {row.LearningRate}) was abandoned in training and nothing of it was written");
         }
         if (result.IsLeft) return result.Map(_ => false);
-        var trial = result.Match(r => r, _ => throw new UnreachableException());
+        var trial = result.Match(r => r, _ => throw new UnreachableException()) with { Threads = threads };
         await ParquetTable.Write(files.Trial(row.TrialId), [trial]);
         results.Remember(trial);
         return true;
     }
 
     /// <summary>The problem that ends a command stopped by SIGINT/SIGTERM: the trial under way, the results kept, the command to resume.</summary>
-    static Problem Stopped(StudyFiles files, string trial)
+    internal static Problem Stopped(StudyFiles files, string trial)
     {
         var dir = files.Trials;
         int kept = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.parquet").Length : 0;

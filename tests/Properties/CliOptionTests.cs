@@ -14,6 +14,7 @@ public class CliOptionTests
     [InlineData("--best-guess", "fit --curves /nonexistent.csv --best-guess NaN")]
     [InlineData("--index", "trial --plan /nonexistent/plan.parquet --index -1")]
     [InlineData("--threads", "reeval --models /nonexistent --threads -1")]
+    [InlineData("--jobs", "run --domain lm --out /nonexistent/never --jobs 0")]
     [InlineData("--cpus-per-task", "submit --plan /nonexistent/plan.parquet --slurm --cpus-per-task 0")]
     public async Task A_number_out_of_range_is_a_usage_error_naming_the_option(string option, string line)
     {

@@ -93,6 +93,26 @@ public class ConcurrencyTests(SmokeRunFixture smoke)
         Directory.Delete(study, true);
     }
 
+    [Fact]
+    public async Task Rounds_run_by_worker_processes_give_the_study_of_one_process()
+    {
+        // --jobs 2 with 2 threads: each worker trains with 1 thread, as the smoke run does, so every number is the same
+        Assert.Equal(0, smoke.ExitCode);
+        var study = NewDir("jobs");
+        var args = ArgsFor(study).ToList();
+        args[args.IndexOf("--threads") + 1] = "2";
+        var output = new StringWriter(); var err = new StringWriter();
+        int code = await Cli.Run([.. args.Where(a => a != "--quiet"), "--jobs", "2"], err, output);
+        Assert.True(code == 0, $"exit {code}: {err}");
+        Assert.Equal(StudySignature.Of(smoke.Out), StudySignature.Of(study));
+        var rows = (await ParquetTable.Read<TrialRow>(Path.Combine(study, "trials.parquet"))).Match(r => r, e => throw new Exception(e.ToString()));
+        // a round of several trials ran in workers with 1 thread each; a lone trial in the run's own process with both
+        Assert.All(rows.GroupBy(r => (r.Family, r.ShardIndex, r.Round)), g => Assert.All(g, r => Assert.Equal(g.Count() > 1 ? 1 : 2, r.Threads)));
+        Assert.Contains(rows, r => r.Threads == 1);
+        Assert.Empty(Directory.GetFiles(study, "*.tmp-*", SearchOption.AllDirectories));
+        Directory.Delete(study, true);
+    }
+
     [Theory]
     [InlineData(15, 143)]
     [InlineData(2, 130)]
