@@ -32,8 +32,9 @@ public static class RoundWorkers
                 var stderr = worker.StandardError.ReadToEndAsync();
                 var stdout = worker.StandardOutput.ReadToEndAsync();
                 await worker.WaitForExitAsync();
-                var said = (await stdout).Trim();
-                report.Line($"[{row.Index + 1}/{total}] {(said.Length > 0 ? said.Split('\n')[^1] : row.TrialId)}");
+                // the worker's last line is its trial's result line, numbered as in the plan
+                var last = (await stdout).Trim().Split('\n')[^1].Trim();
+                report.Line(last.StartsWith('[') ? last : $"[{row.Index + 1}/{total}] {row.TrialId}: {last}");
                 return (row, Code: worker.ExitCode, Errors: (await stderr).Trim());
             }
             finally { slots.Release(); }

@@ -46,7 +46,10 @@ public static class StudyRunner
             {
                 var round = await RoundWorkers.Run(files, next, o.Jobs, threads, o.Provider, report, total);
                 if (round.IsLeft) return round.Map(_ => 0);
-                foreach (var row in next) results.Reread(row.TrialId);
+                // a worker that ended well without a result would have the loop ask for the same trial for ever
+                if (next.FirstOrDefault(row => results.Reread(row.TrialId) is null) is { } lost)
+                    return new Problem($"trial {lost.Index} ({lost.TrialId}): its worker ended without writing a result",
+                        $"run it alone to see why: pipeline trial --plan {files.Plan} --index {lost.Index}");
                 trained += round.Match(n => n, _ => 0);
                 continue;
             }
