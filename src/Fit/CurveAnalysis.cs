@@ -120,8 +120,9 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
         double largest = sorted.Max(p => p.M);
         var projections = (o.TargetError is double t ? Seq1(band.SizeFor(t)) : Seq<Projection>())
             + Seq(band.At(2 * largest), band.At(4 * largest));
-        var sized = sorted.Where(p => p.Split == "fit" && p.Params is > 0 && p.SizeBound is null).ToList();
-        var sizeBound = sorted.Where(p => p.Split == "fit" && p.Params is > 0 && p.SizeBound is not null).ToList();
+        var withParams = sorted.Where(p => p.Split == "fit" && p.Params is > 0).ToList();
+        var sized = withParams.Where(p => p.SizeBound is null).ToList();
+        var sizeBound = withParams.Where(p => p.SizeBound is not null).ToList();
         var sizePoints = sized.Select(p => new Observation(p.M, p.Params!.Value)).ToList();
         bool flat = sizePoints.Count > 0 && sizePoints.Select(p => p.Error).Distinct().Count() == 1;
         var resolved = flat ? SizeResolution.Flat($"{curve}:model_size", sized.Select(p => (p.M, p.Params!.Value, p.ParamsBelow ?? double.NaN)).ToList()) : None;
@@ -148,7 +149,7 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
         if (sizeBound.Count > 0 && sizePoints.Count > 0)
             notes = notes.Add($"s(m) is fitted on {sizePoints.Count} point(s); {sizeBound.Count} left out, their best-fit size a bound ({BoundList(sizeBound)})");
         return new CurveAnalysis(curve, selection, chosen, fits, predictions, holdoutError, projections,
-            size.ToOption(), size.Match(_ => "", e => e.Message), sorted.Where(p => p.Split == "fit" && p.Params is > 0).Select(p => new Observation(p.M, p.Params!.Value)).ToSeq(), compute, requirements, sizeNote, band, notes, notFitted);
+            size.ToOption(), size.Match(_ => "", e => e.Message), withParams.Select(p => new Observation(p.M, p.Params!.Value)).ToSeq(), compute, requirements, sizeNote, band, notes, notFitted);
     }
 
     /// <summary>"m = 4000 small-data, m = 8000 size-cap".</summary>
