@@ -74,6 +74,11 @@ public abstract class TextLmRunner(string name, string defaultData, Func<string,
     protected override (int Width, int Depth) Shape(LmModelSpec m) => (m.Hidden, m.Layers);
 
     /// <inheritdoc />
+    /// <remarks>The embedding keeps its ratio to the recurrent width (at least 1).</remarks>
+    protected override Option<LmModelSpec> WithWidth(LmModelSpec m, int width)
+        => m with { Hidden = width, Embed = Math.Max(1, (int)Math.Round((double)m.Embed * width / m.Hidden)) };
+
+    /// <inheritdoc />
     protected override string Summary(TrialRow row)
         => $"{metric.Val} {row.Metric(metric.Val):F4}, {metric.Test} {row.Metric(metric.Test):F4} (val ppl {row.ValPerplexity:F1})";
 

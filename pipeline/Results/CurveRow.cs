@@ -26,6 +26,9 @@ public sealed record CurveRow
     [JsonPropertyName("bracketed")] public bool Bracketed { get; init; }
     /// <summary>What ended the walk when it is not bracketed (size-cap, size-floor, lr-edge, trial-cap; comma-separated).</summary>
     [JsonPropertyName("bound_by")] public string BoundBy { get; init; } = "";
+    /// <summary>How far the walk had grown the ladders beyond the preset's when the shard concluded (sizes above or below,
+    /// learning rates past an end); empty when not at all.</summary>
+    [JsonPropertyName("ladders_grown"), System.ComponentModel.DefaultValue("")] public string Grown { get; init; } = "";
     /// <summary>The relative noise margin the search used on this shard.</summary>
     [JsonPropertyName("margin")] public double Margin { get; init; }
     [JsonPropertyName("family")] public string Family { get; init; } = "";

@@ -84,7 +84,7 @@ public static class Summary
         c.Curve, c.ShardIndex.ToString(CultureInfo.InvariantCulture), c.M.ToString("N0", CultureInfo.InvariantCulture), c.Model,
         c.Params.ToString("N0", CultureInfo.InvariantCulture), c.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
         $"{F(c.Error)} ± {F(c.ErrorStd)} ({c.Seeds})" + (c.BudgetStops > 0 ? $", {c.BudgetStops} at the epoch budget" : "") +
-            (SeedsDisagree(c, x.Curve) ? ", seeds disagree" : ""), F(c.TestError), c.Bracketed ? "yes" : $"no: {c.BoundBy}",
+            (SeedsDisagree(c, x.Curve) ? ", seeds disagree" : ""), F(c.TestError), (c.Bracketed ? "yes" : $"no: {c.BoundBy}") + (c.Grown.Length > 0 ? $" (ladders grown: {c.Grown})" : ""),
         c.TrialsInShard.ToString(CultureInfo.InvariantCulture)
     });
 

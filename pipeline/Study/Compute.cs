@@ -1,7 +1,7 @@
 namespace Lab.Pipeline.Study;
 
 /// <summary>
-/// What a study spent against what the equivalent full grid — every size × learning rate × seed at every shard —
+/// What a study spent against what the equivalent full grid — every size × learning rate × seed of the preset's ladders (not the reserve) at every shard —
 /// would have cost. Training compute is estimated as 6 × parameters × training units for both; a grid cell that was
 /// not trained is costed with the median training units of its shard's trials (all families) and seconds at the
 /// study's median FLOP rate.
@@ -22,11 +22,12 @@ public sealed record Compute(double Flops, double Seconds, double GridFlops, dou
         double rate = Statistics.Median(trained.Where(r => r.TrainSeconds > 0).Select(r => r.TrainFlops / r.TrainSeconds));
         var unitsByShard = trained.GroupBy(r => r.ShardIndex).ToDictionary(g => g.Key, g => Statistics.Median(g.Select(r => (double)r.TrainUnits)));
         double gridFlops = 0;
-        foreach (var cell in space)
+        var preset = space.Where(c => !c.Reserve).ToList();
+        foreach (var cell in preset)
         {
             if (!unitsByShard.TryGetValue(cell.ShardIndex, out var units)) continue;
             gridFlops += s.Seeds * 6.0 * cell.Parameters * units;
         }
-        return new Compute(flops, seconds, gridFlops, gridFlops / rate, trained.Count, space.Count * s.Seeds) { FlopsPerSecond = rate };
+        return new Compute(flops, seconds, gridFlops, gridFlops / rate, trained.Count, preset.Count * s.Seeds) { FlopsPerSecond = rate };
     }
 }

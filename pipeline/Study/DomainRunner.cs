@@ -40,8 +40,11 @@ public abstract class DomainRunner<TPreset, TData, TModel, TNet>(string name, st
     /// <summary>Measures the graphs (sessions in the order of <see cref="Export"/>) with ONNX Runtime: the row's metrics
     /// and the ORT−torch gap.</summary>
     protected abstract TrialRow Measure(TrialContext t, InferenceSession[] sessions, TrainOutcome outcome, TrialRow row);
-    /// <summary>A model's width and depth (trial-row columns).</summary>
+    /// <summary>A model's width and depth (trial-row columns; the width is what a size ladder steps).</summary>
     protected abstract (int Width, int Depth) Shape(TModel model);
+    /// <summary>The model at another width, everything else kept: the sizes a ladder grows into beyond the preset's
+    /// (<see cref="LadderReserve"/>). None (the default): this domain's ladders do not grow.</summary>
+    protected virtual Option<TModel> WithWidth(TModel model, int width) => None;
     /// <summary>The metrics part of a finished trial's report line.</summary>
     protected abstract string Summary(TrialRow row);
     /// <summary>The progress line's validation loss.</summary>
@@ -113,8 +116,11 @@ public abstract class DomainRunner<TPreset, TData, TModel, TNet>(string name, st
             report.Line(dataLine);
             report.Line($"shards ({SizeUnit}): {string.Join(", ", shards.Map(ShardListing))}");
             WritePrepared(files.Prepared(Name), data);
+            var grow = p.Search;
             return TrialKit.Grid(Name, p.Name, o, dataPath, data.Fingerprint, shards, p.Models, m => m.Name, p.LearningRates, hyper ?? p.Hyper,
-                outputClasses, m => m.Arch, parameters);
+                outputClasses, m => m.Arch, parameters,
+                grow.Grid ? default : LadderReserve.Models(p.Models, m => Shape(m).Width, WithWidth, grow.GrowAbove, grow.GrowBelow),
+                grow.Grid ? default : LadderReserve.Rates(p.LearningRates, grow.GrowRates));
         });
     }
 

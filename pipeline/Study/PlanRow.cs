@@ -39,6 +39,10 @@ public sealed record PlanRow
     [JsonPropertyName("round")] public int Round { get; init; }
     /// <summary>Stop as hopeless when the validation loss is still above this after <see cref="PruneAfterEpoch"/> epochs (NaN: never).</summary>
     [JsonPropertyName("prune_above")] public double PruneAbove { get; init; } = double.NaN;
+    /// <summary>Beyond the preset's ladders (a size past an end of its family's ladder, or a learning rate past an end of
+    /// the rate ladder): trained only when a walk grows a ladder to it (<see cref="Lab.Stages.Search.BestFitSearch.Grow"/>).
+    /// Absent (false) in studies planned before ladders grew.</summary>
+    [JsonPropertyName("reserve"), System.ComponentModel.DefaultValue(false)] public bool Reserve { get; init; }
     /// <summary>See <see cref="PruneAbove"/>.</summary>
     [JsonPropertyName("prune_after_epoch")] public int PruneAfterEpoch { get; init; }
 }

@@ -82,11 +82,16 @@ public static class StudyRunner
         var space = StudySearch.Index(grid.Match(g => g, _ => []));
         if (space.Count == 0) return new Problem($"{domain.Name}: the preset offers no model to train");
         await ParquetTable.Write(files.Space, space);
-        var families = space.GroupBy(r => r.Family).Select(g => $"{g.Key} ({g.Select(r => r.Model).Distinct().Count()} sizes, " +
+        var preset = space.Where(r => !r.Reserve).ToList();
+        var families = preset.GroupBy(r => r.Family).Select(g => $"{g.Key} ({g.Select(r => r.Model).Distinct().Count()} sizes, " +
             $"{g.Min(r => r.Parameters):N0} to {g.Max(r => r.Parameters):N0} parameters)");
-        report.Line($"search space: {space.Count} configurations = {space.Select(r => r.ShardIndex).Distinct().Count()} shards × " +
-                    $"{string.Join(" + ", families)} × {space.Select(r => r.LearningRate).Distinct().Count()} learning rates; " +
-                    $"{domain.Search(space[0].Preset, files).Match(x => x.Seeds, _ => 0)} seeds at each shard's best fit");
+        var reserve = space.Where(r => r.Reserve).ToList();
+        report.Line($"search space: {preset.Count} configurations = {preset.Select(r => r.ShardIndex).Distinct().Count()} shards × " +
+                    $"{string.Join(" + ", families)} × {preset.Select(r => r.LearningRate).Distinct().Count()} learning rates; " +
+                    $"{domain.Search(space[0].Preset, files).Match(x => x.Seeds, _ => 0)} seeds at each shard's best fit" +
+                    (reserve.Count == 0 ? "" : $"; ladders grow when a walk binds at an end, into " +
+                        $"{string.Join(", ", reserve.Select(r => r.Model).Distinct().Where(m => preset.All(p => p.Model != m)))}" +
+                        $"{(reserve.Any(r => preset.All(p => p.LearningRate != r.LearningRate)) ? $" and learning rates {string.Join(", ", reserve.Select(r => r.LearningRate).Distinct().Where(l => preset.All(p => p.LearningRate != l)).Order().Select(l => l.ToString("G3", CultureInfo.InvariantCulture)))}" : "")}"));
         var advanced = await Advance(files, report, cache ?? new TrialCache(files, report), announce: false);
         if (advanced.IsLeft) return advanced.Map(_ => new List<PlanRow>());
         return await ReadPlan(files);

@@ -44,11 +44,39 @@ public static class StudySearch
             var geometry = new SearchGeometry(
                 Enumerable.Range(0, shards).Select(k => rows.Where(r => r.ShardIndex == k).Select(r => (double)r.ShardSize).DefaultIfEmpty(Math.Pow(2, k)).Max()).ToSeq(),
                 Enumerable.Range(0, sizes).Select(i => rows.Where(r => r.SizeIndex == i).Select(r => (double)r.Parameters).DefaultIfEmpty(Math.Pow(2, i)).Max()).ToSeq());
-            var state = BestFitSearch.Replay(shards, sizes, rates, settings, Measured, geometry);
+            var core = Core(space, rows);
+            var state = BestFitSearch.Replay(shards, sizes, rates, settings, Measured, geometry, core);
             result.Add(new FamilySearch(family, state, state.Next.Select(Row).OfType<PlanRow>().ToList(),
-                state.Visited.Select(Row).OfType<PlanRow>().ToList(), t => Row(t)));
+                state.Visited.Select(Row).OfType<PlanRow>().ToList(), t => Row(t)) { Core = core });
         }
         return result;
+    }
+
+    /// <summary>How far the family's ladders had grown beyond the preset's when the shard concluded, e.g. "sizes to
+    /// lstm-w512-l1-d0.1 (1 above the preset's); rates to 0.032 (1 above)"; empty when not at all.</summary>
+    static string Grown(FamilySearch fam, ShardResult res)
+    {
+        if (fam.Core is not { } core || res.Span is not { } span) return "";
+        var (above, below, ratesAbove, ratesBelow) = span.Beyond(core);
+        string Model(int size) => fam.Row(new SearchTrial(res.Shard, size, res.Best.Lr, 0, 0))?.Model ?? $"size {size}";
+        string Rate(int lr) => fam.Row(new SearchTrial(res.Shard, res.Best.Size, lr, 0, 0))?.LearningRate.ToString("G3", CultureInfo.InvariantCulture) ?? $"rate {lr}";
+        var parts = new List<string>();
+        if (above > 0) parts.Add($"sizes up to {Model(span.SizeHi)} ({above} above the preset's)");
+        if (below > 0) parts.Add($"sizes down to {Model(span.SizeLo)} ({below} below the preset's)");
+        if (ratesAbove > 0) parts.Add($"learning rates up to {Rate(span.LrHi)} ({ratesAbove} above)");
+        if (ratesBelow > 0) parts.Add($"learning rates down to {Rate(span.LrLo)} ({ratesBelow} below)");
+        return string.Join("; ", parts);
+    }
+
+    /// <summary>The preset's own ladders of a family (its rows not in the reserve), inside the space's indices; null when
+    /// the family has no rows. A size is the preset's when any of its rows is (a preset model at a reserve rate is a
+    /// reserve row); a rate likewise.</summary>
+    static Ladders? Core(IReadOnlyList<PlanRow> space, IReadOnlyList<PlanRow> family)
+    {
+        var coreSizes = family.GroupBy(r => r.SizeIndex).Where(g => g.Any(r => !r.Reserve)).Select(g => g.Key).ToList();
+        var coreRates = space.GroupBy(r => r.LrIndex).Where(g => g.Any(r => !r.Reserve)).Select(g => g.Key).ToList();
+        if (coreSizes.Count == 0 || coreRates.Count == 0) return null;
+        return new Ladders(coreSizes.Min(), coreSizes.Max(), coreRates.Min(), coreRates.Max());
     }
 
     /// <summary>The plan row of a further seed: the study seed for replicate 0, then seed + 7919·r; the trial id is
@@ -109,7 +137,8 @@ public static class StudySearch
                 Model = first.Model, LearningRate = first.LearningRate, TestError = tests.Average(),
                 TrialsInShard = candidates.Sum(c => c.d.Trials.Count),
                 TrainFlops = seeds.Average(t => t.TrainFlops), TrainSeconds = seeds.Average(t => t.TrainSeconds),
-                BudgetStops = seeds.Count(t => t.StoppedBy == Lab.Stages.Train.StopReasons.Budget)
+                BudgetStops = seeds.Count(t => t.StoppedBy == Lab.Stages.Train.StopReasons.Budget),
+                Grown = Grown(fam, res)
             });
         }
         return points;
@@ -118,4 +147,8 @@ public static class StudySearch
 
 /// <summary>One family's search as replayed: its state, its next trials and every trial asked for so far as plan rows,
 /// and the plan row of any trial.</summary>
-public sealed record FamilySearch(string Family, SearchState State, IReadOnlyList<PlanRow> Next, IReadOnlyList<PlanRow> Visited, Func<SearchTrial, PlanRow?> Row);
+public sealed record FamilySearch(string Family, SearchState State, IReadOnlyList<PlanRow> Next, IReadOnlyList<PlanRow> Visited, Func<SearchTrial, PlanRow?> Row)
+{
+    /// <summary>The preset's own ladders (the rest of the space is reserve); null when not known.</summary>
+    public Ladders? Core { get; init; }
+}

@@ -52,14 +52,16 @@ public static class TrialKit
     /// with its parameter count (the study's search decides which of them to train).</summary>
     public static List<PlanRow> Grid<TModel>(string domain, string preset, RunOptions o, string dataPath, string fingerprint, Seq<Shard> shards,
         Seq<TModel> models, Func<TModel, string> name, Seq<double> learningRates, string hyper, int outputClasses,
-        Func<TModel, string> family, Func<TModel, long> parameters)
+        Func<TModel, string> family, Func<TModel, long> parameters, Seq<TModel> reserveModels = default, Seq<double> reserveRates = default)
     {
-        var counts = models.ToDictionary(name, parameters);
+        var counts = models.Concat(reserveModels).ToDictionary(name, parameters);
+        var extraModels = reserveModels.Map(name).ToHashSet();
+        var extraRates = reserveRates.ToHashSet();
         return (from shard in shards
-                from model in models
-                from lr in learningRates
+                from model in models.Concat(reserveModels)
+                from lr in learningRates.Concat(reserveRates)
                 select PlanRow(domain, preset, o, dataPath, fingerprint, shard, name(model), System.Text.Json.JsonSerializer.Serialize(model), lr, hyper,
-                    outputClasses, family(model), counts[name(model)])).ToList();
+                    outputClasses, family(model), counts[name(model)]) with { Reserve = extraModels.Contains(name(model)) || extraRates.Contains(lr) }).ToList();
     }
 
     /// <summary>Trainable parameters of a model, counted on a throw-away instance built on the CPU.</summary>

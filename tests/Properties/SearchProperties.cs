@@ -25,13 +25,13 @@ public class SearchProperties(Xunit.Abstractions.ITestOutputHelper output)
 
     /// <summary>Runs the search to the end the way `pipeline run` does: each round's trials measured, then replay.</summary>
     static (SearchState State, List<SearchTrial> Ran) Run(int shards, int sizes, int rates, SearchSettings s, Func<SearchTrial, double> f,
-        Dictionary<SearchTrial, double>? known = null, SearchGeometry? geometry = null)
+        Dictionary<SearchTrial, double>? known = null, SearchGeometry? geometry = null, Ladders? core = null)
     {
         known ??= new Dictionary<SearchTrial, double>();
         var ran = new List<SearchTrial>();
         for (int guard = 0; guard < 10_000; guard++)
         {
-            var state = BestFitSearch.Replay(shards, sizes, rates, s, t => known.TryGetValue(t with { Round = 0 }, out var v) ? v : null, geometry);
+            var state = BestFitSearch.Replay(shards, sizes, rates, s, t => known.TryGetValue(t with { Round = 0 }, out var v) ? v : null, geometry, core);
             if (state.Finished) return (state, ran);
             foreach (var t in state.Next) { known[t with { Round = 0 }] = f(t); ran.Add(t); }
         }
@@ -266,6 +266,84 @@ public class SearchProperties(Xunit.Abstractions.ITestOutputHelper output)
         return (labelled && rest).Label($"flat {flat}: {string.Join("; ", state.Done.Map(r => $"shard {r.Shard} best {r.Best} [{string.Join(',', r.BoundBy)}]"))}");
     }
 
+    [Property(MaxTest = 100)]
+    public Property A_walk_that_binds_at_the_top_of_the_preset_s_ladder_grows_it_and_brackets_an_optimum_one_step_beyond(PositiveInt a, PositiveInt b, PositiveInt c)
+    {
+        // the preset's sizes are 0..n-1, the reserve n and n+1 (two steps); the optimum is at n on every shard. Grown, the
+        // walk finds it bracketed (n+1 measured, no better); not allowed to grow, it stops at n-1, bound by the size cap;
+        // every larger model 10 % better: it grows to n+1 and says "size-cap" there, never beyond
+        int n = 3 + a.Get % 4, rates = 3 + b.Get % 3, shards = 1 + c.Get % 3, lOpt = 1 + (a.Get + b.Get) % (rates - 2);
+        var core = new Ladders(0, n - 1, 0, rates - 1);
+        double F(SearchTrial t) => Objective(t.Shard, t.Size, t.Lr, n, lOpt, 100, 0.001);
+        var grows = new SearchSettings(MaxTrialsPerShard: 100, GrowAbove: 2, Diagonal: c.Get % 2 == 0);
+        var (grown, _) = Run(shards, n + 2, rates, grows, F, core: core);
+        var (fixedLadder, fixedRan) = Run(shards, n + 2, rates, grows with { GrowAbove = 0 }, F, core: core);
+        var (beyond, beyondRan) = Run(shards, n + 2, rates, grows, t => Math.Pow(0.9, t.Size) * (1 + 0.1 * Math.Abs(t.Lr - lOpt)), core: core);
+        bool found = grown.Done.ForAll(r => r.Best == new Lab.Stages.Search.Config(n, lOpt) && r.Bracketed && r.Span is { SizeHi: var hi } && hi == n + 1);
+        bool stopped = fixedLadder.Done.ForAll(r => r.Best.Size == n - 1 && r.BoundBy.Contains("size-cap")) && fixedRan.All(t => t.Size < n);
+        bool capped = beyond.Done.ForAll(r => r.Best.Size == n + 1 && r.BoundBy.Contains("size-cap")) && beyondRan.All(t => t.Size <= n + 1);
+        return (found && stopped && capped).Label($"n {n}: grown {Show(grown)} | fixed {Show(fixedLadder)} | beyond {Show(beyond)}");
+    }
+
+    [Property(MaxTest = 100)]
+    public Property Below_the_preset_s_smallest_size_one_smaller_size_is_tried_before_a_point_is_called_small_data(PositiveInt a, PositiveInt b)
+    {
+        // the preset's sizes are 1..5 with one reserve size (0) below. Shard 0's optimum is the preset's smallest size
+        // (every larger one within the noise, a smaller one 20 % worse): the walk tries size 0 once and brackets the
+        // point at 1 (a fixed ladder would call it small-data). Or every size is within the noise: size 0 is best-fit and
+        // the point is small-data. Either way no size outside the ladders is trained and later shards are found.
+        int rates = 3, shards = 3, opt = 2 + a.Get % 2;
+        bool flat = b.Get % 2 == 0;
+        double F(SearchTrial t) => t.Shard == 0
+            ? (flat ? 1 + 0.002 * ((t.Size * 7 + t.Lr * 3) % 5) / 4 : Objective(0, t.Size, t.Lr, 1, 1, 100, 0.001))
+              * (flat ? 1 + 0.1 * Math.Abs(t.Lr - 1) : 1)
+            : Objective(t.Shard, t.Size, t.Lr, opt, 1, 100, 0.001);
+        var core = new Ladders(1, 5, 0, rates - 1);
+        var (state, ran) = Run(shards, 6, rates, new SearchSettings(MaxTrialsPerShard: 100, StartSize: 0, GrowBelow: 1), F, core: core);
+        var (fixedLadder, _) = Run(shards, 6, rates, new SearchSettings(MaxTrialsPerShard: 100, StartSize: 0, GrowBelow: 0), F, core: core);
+        var first = state.Done[0];
+        bool tried = ran.Any(t => t.Shard == 0 && t.Size == 0);
+        bool labelled = flat ? first.Best.Size == 0 && first.SmallData : first.Best.Size == 1 && first.Bracketed && first.Located;
+        bool before = fixedLadder.Done[0].Best.Size == 1 && fixedLadder.Done[0].SmallData;
+        bool rest = state.Done.Skip(1).ForAll(r => r.Bracketed && r.Best.Size == opt);
+        return (tried && labelled && before && rest).Label($"flat {flat}: {Show(state)} | fixed ladder {Show(fixedLadder)}");
+    }
+
+    [Property(MaxTest = 100)]
+    public Property A_learning_rate_optimum_past_an_end_of_the_preset_s_rate_ladder_is_reached_by_growing_it(PositiveInt a, PositiveInt b)
+    {
+        // the preset's rates are 2..r-3 with two reserve rates at each end; the best rate is the first reserve one (1 or
+        // r-2), so the preset's end rate is measurably better than the next inward: the ladder grows and brackets it
+        // (the second reserve rate measured, worse). A fixed ladder stops at its end, bound by "lr-edge".
+        int rates = 7 + a.Get % 3, sizes = 6, opt = 2;
+        int lOpt = b.Get % 2 == 0 ? 1 : rates - 2;
+        var core = new Ladders(0, sizes - 1, 2, rates - 3);
+        double F(SearchTrial t) => Objective(t.Shard, t.Size, t.Lr, opt, lOpt, 100, 0.001);
+        var (state, ran) = Run(2, sizes, rates, new SearchSettings(MaxTrialsPerShard: 100, GrowRates: 2), F, core: core);
+        var (fixedLadder, _) = Run(2, sizes, rates, new SearchSettings(MaxTrialsPerShard: 100, GrowRates: 0), F, core: core);
+        bool found = state.Done.ForAll(r => r.Best == new Lab.Stages.Search.Config(opt, lOpt) && r.Bracketed) && ran.All(t => t.Lr >= 0 && t.Lr < rates);
+        bool edge = fixedLadder.Done.ForAll(r => r.BoundBy.Contains("lr-edge") && r.Best.Lr == (lOpt == 1 ? 2 : rates - 3));
+        return (found && edge).Label($"rates {rates} lOpt {lOpt}: {Show(state)} | fixed {Show(fixedLadder)}");
+    }
+
+    [Property(MaxTest = 100)]
+    public Property An_optimum_inside_the_preset_s_ladders_never_touches_the_reserve(PositiveInt a, PositiveInt b, PositiveInt c)
+    {
+        // a reserve of one size and one rate around the preset's ladders: when the optimum is inside and away from the
+        // ends, the walk asks for exactly the trials it asks without a reserve (shifted by the reserve's offset)
+        int sizes = 7 + a.Get % 4, rates = 4 + b.Get % 3, shards = 1 + c.Get % 3;
+        int sOpt = 2 + c.Get % (sizes - 3 - shards), lOpt = 2 + (a.Get + b.Get) % (rates - 3);
+        var s = new SearchSettings(MaxTrialsPerShard: 100, StartSize: 1, Diagonal: a.Get % 2 == 0);
+        double F(SearchTrial t) => Objective(t.Shard, t.Size, t.Lr, sOpt, lOpt, 1, 0.001);
+        var (with, ranWith) = Run(shards, sizes + 2, rates + 2, s, t => F(t with { Size = t.Size - 1, Lr = t.Lr - 1 }), core: new Ladders(1, sizes, 1, rates));
+        var (without, ranWithout) = Run(shards, sizes, rates, s, F);
+        bool same = ranWith.Select(t => t with { Size = t.Size - 1, Lr = t.Lr - 1 }).SequenceEqual(ranWithout)
+                    && with.Done.Zip(without.Done).All(p => p.Item1.BoundBy.SequenceEqual(p.Item2.BoundBy));
+        return same.Label($"sizes {sizes} rates {rates} opt ({sOpt},{lOpt}): with a reserve {ranWith.Count} trials, without {ranWithout.Count}");
+    }
+
+    static string Show(SearchState state) => string.Join("; ", state.Done.Map(r => $"shard {r.Shard} best {r.Best} [{string.Join(',', r.BoundBy)}] span {r.Span}"));
+
     /// <summary>A standard normal draw from a hash (Box–Muller on two uniform draws of a generator seeded with it).</summary>
     static double Normal(int seed)
     {
@@ -278,14 +356,17 @@ public class SearchProperties(Xunit.Abstractions.ITestOutputHelper output)
     public Property The_search_is_deterministic_and_a_kill_at_any_point_resumes_to_the_same_trials(PositiveInt a, PositiveInt b, PositiveInt kill)
     {
         int sizes = 5 + a.Get % 4, rates = 3 + b.Get % 3, shards = 3;
-        var s = new SearchSettings(Seeds: 3, MaxTrialsPerShard: 12, Diagonal: kill.Get % 2 == 0);
+        var s = new SearchSettings(Seeds: 3, MaxTrialsPerShard: 12, Diagonal: kill.Get % 2 == 0, GrowAbove: 1 + a.Get % 2);
+        // half the cases with a reserve around the preset's ladders (one size below, one or two above, one rate each end),
+        // so the replay also has to grow the same ladders
+        Ladders? core = b.Get % 2 == 0 ? null : new Ladders(1, sizes - 1 - s.GrowAbove, 1, rates - 2 + 1);
         double F(SearchTrial t) => Objective(t.Shard, t.Size, t.Lr, 1 + a.Get % 3, 1, 2, 0.003) * (1 + 0.004 * Normal(HashCode.Combine(b.Get, t.Shard, t.Size, t.Lr, t.Replicate)));
-        var (full, ran) = Run(shards, sizes, rates, s, F);
-        var (again, ranAgain) = Run(shards, sizes, rates, s, F);
+        var (full, ran) = Run(shards, sizes, rates + 1, s, F, core: core);
+        var (again, ranAgain) = Run(shards, sizes, rates + 1, s, F, core: core);
         // killed after k trials: the results on disk are the first k trials run; resume from them
         int k = kill.Get % (ran.Count + 1);
         var disk = ran.Take(k).ToDictionary(t => t with { Round = 0 }, F);
-        var (resumed, ranAfter) = Run(shards, sizes, rates, s, F, disk);
+        var (resumed, ranAfter) = Run(shards, sizes, rates + 1, s, F, disk, core: core);
         bool same = full.Visited.SequenceEqual(again.Visited) && ran.SequenceEqual(ranAgain)
                     && resumed.Visited.SequenceEqual(full.Visited) && ran.Skip(k).SequenceEqual(ranAfter);
         return same.Label($"killed after {k} of {ran.Count}: resumed ran {ranAfter.Count}");

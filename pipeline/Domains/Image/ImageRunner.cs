@@ -66,6 +66,9 @@ public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageMo
     protected override (int Width, int Depth) Shape(ImageModelSpec m) => (m.Width, m.Depth);
 
     /// <inheritdoc />
+    protected override Option<ImageModelSpec> WithWidth(ImageModelSpec m, int width) => m with { Width = width };
+
+    /// <inheritdoc />
     protected override string Summary(TrialRow row)
         => $"val top-1 {row.ValTop1Error:P2}, top-5 {row.ValTop5Error:P2}, CE {row.ValCrossEntropy:F4}; test top-1 {row.TestTop1Error:P2}";
 

@@ -76,6 +76,9 @@ public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec,
     protected override (int Width, int Depth) Shape(NmtModelSpec m) => (m.Width, m.Layers);
 
     /// <inheritdoc />
+    protected override Option<NmtModelSpec> WithWidth(NmtModelSpec m, int width) => m with { Width = width };
+
+    /// <inheritdoc />
     protected override string Summary(TrialRow row) => $"val CE {row.ValCrossEntropy:F4}, BLEU {row.ValBleu:F2} (test {row.TestBleu:F2})";
 
     static Dictionary<string, string> Metadata(PlanRow plan, NmtPreset p, NmtData data, NmtModelSpec model) => TrialKit.Metadata(plan, model.Name, new()

@@ -87,6 +87,9 @@ public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, Spee
     protected override (int Width, int Depth) Shape(SpeechModelSpec m) => (m.Width, m.Depth);
 
     /// <inheritdoc />
+    protected override Option<SpeechModelSpec> WithWidth(SpeechModelSpec m, int width) => m with { Width = width };
+
+    /// <inheritdoc />
     protected override string Summary(TrialRow row)
         => $"val CER {row.ValCer:P1}, WER {row.ValWer:P1}, CTC {row.ValCtcLoss:F3}; test CER {row.TestCer:P1}";
 

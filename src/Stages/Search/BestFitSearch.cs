@@ -30,22 +30,28 @@ public static class BestFitSearch
     /// <param name="measured">The error of a trial when it has finished (+∞ for a failed or diverged run), else null.</param>
     /// <param name="geometry">The shards' sizes and the size ladder's parameter counts (default: shards doubling, each
     /// size twice the one below), for the walk's guided start.</param>
+    /// <param name="core">The preset's own ladders inside [0, sizes) × [0, rates); the positions outside them are the
+    /// reserve a walk grows into when it binds (<see cref="Grow"/>). Default: all of it (nothing to grow into).</param>
     public static SearchState Replay(int shards, int sizes, int rates, SearchSettings s, Func<SearchTrial, double?> measured,
-        SearchGeometry? geometry = null)
+        SearchGeometry? geometry = null, Ladders? core = null)
     {
         var shape = geometry ?? SearchGeometry.Doubling(shards, sizes);
         if (shards <= 0 || sizes <= 0 || rates <= 0) return new SearchState(Seq<ShardResult>(), Seq<SearchTrial>(), Seq<SearchTrial>());
+        var preset = core is { } c0 && c0.Within(sizes, rates) ? c0 : Ladders.All(sizes, rates);
+        var span = preset;
         var done = new List<ShardResult>();
         var visited = new List<SearchTrial>();
-        var start = new Config(Math.Clamp(s.StartSize, 0, sizes - 1), (rates - 1) / 2);
+        var start = new Config(Math.Clamp(preset.SizeLo + s.StartSize, preset.SizeLo, preset.SizeHi), (preset.LrLo + preset.LrHi) / 2);
         for (int k = 0; k < shards; k++)
         {
             if (k > 0 && s.Guided) start = Start(done, k, shape, sizes);
+            start = new Config(Math.Clamp(start.Size, span.SizeLo, span.SizeHi), Math.Clamp(start.Lr, span.LrLo, span.LrHi));
             double margin = s.Margin(done.Select(d => d.RelativeNoise).ToList());
             if (s.Grid)
             {
-                // the naive protocol: every configuration with every seed, one round, then the best-fit choice
-                var grid = (from size in Enumerable.Range(0, sizes) from lr in Enumerable.Range(0, rates) from r in Enumerable.Range(0, Math.Max(1, s.Seeds))
+                // the naive protocol: every configuration of the preset's ladders with every seed, one round, then the best-fit choice
+                var grid = (from size in Enumerable.Range(preset.SizeLo, preset.SizeHi - preset.SizeLo + 1)
+                            from lr in Enumerable.Range(preset.LrLo, preset.LrHi - preset.LrLo + 1) from r in Enumerable.Range(0, Math.Max(1, s.Seeds))
                             select new SearchTrial(k, size, lr, r, 0)).ToList();
                 visited.AddRange(grid);
                 var absent = grid.Where(t => measured(t) is null).ToSeq();
@@ -53,7 +59,7 @@ public static class BestFitSearch
                 var means = grid.GroupBy(t => t.Config).ToDictionary(g => g.Key, g => g.Average(t => measured(t)!.Value));
                 var chosen = BestFit(means, margin);
                 var errs = grid.Where(t => t.Config == chosen).OrderBy(t => t.Replicate).Select(t => measured(t)!.Value).ToSeq();
-                done.Add(new ShardResult(k, chosen, errs, margin, Bounds(chosen, means, margin, sizes, rates, false), grid.ToSeq()));
+                done.Add(new ShardResult(k, chosen, errs, margin, Bounds(chosen, means, margin, preset, false), grid.ToSeq()) { Span = preset });
                 continue;
             }
             var known = new Dictionary<Config, double>();
@@ -61,7 +67,8 @@ public static class BestFitSearch
             bool capped = false; int round = 0;
             while (true)
             {
-                var ask = known.Count == 0 ? Cross(start, sizes, rates, s.Diagonal) : Neighbours(BestFit(known, margin), sizes, rates, s.Diagonal).Where(c => !known.ContainsKey(c)).ToList();
+                if (known.Count > 0) span = Grow(span, BestFit(known, margin), known, margin, sizes, rates, preset, s);
+                var ask = known.Count == 0 ? Cross(start, span, s.Diagonal) : Neighbours(BestFit(known, margin), span, s.Diagonal).Where(c => !known.ContainsKey(c)).ToList();
                 if (ask.Count == 0) break;
                 if (known.Count > 0 && trials.Count + ask.Count > s.MaxTrialsPerShard) { capped = true; break; }
                 var batch = ask.Select(c => new SearchTrial(k, c.Size, c.Lr, 0, round)).ToList();
@@ -79,7 +86,7 @@ public static class BestFitSearch
             if (!missingSeeds.IsEmpty) return new SearchState(done.ToSeq(), missingSeeds, visited.ToSeq());
             trials.AddRange(seeds);
             var errors = Seq1(known[best]) + seeds.Select(t => measured(t)!.Value).ToSeq();
-            done.Add(new ShardResult(k, best, errors, margin, Bounds(best, known, margin, sizes, rates, capped), trials.ToSeq()));
+            done.Add(new ShardResult(k, best, errors, margin, Bounds(best, known, margin, span, capped), trials.ToSeq()) { Span = span });
             start = best;
         }
         return new SearchState(done.ToSeq(), Seq<SearchTrial>(), visited.ToSeq());
@@ -118,19 +125,44 @@ public static class BestFitSearch
     }
 
     /// <summary>The start and its neighbours inside the ladders.</summary>
-    static List<Config> Cross(Config c, int sizes, int rates, bool diagonal) => [c, .. Neighbours(c, sizes, rates, diagonal)];
+    static List<Config> Cross(Config c, Ladders span, bool diagonal) => [c, .. Neighbours(c, span, diagonal)];
 
     /// <summary>One size down and up at the same learning rate, half and twice the learning rate at the same size; with
-    /// <paramref name="diagonal"/> then one size up at half the rate and one size down at twice it.</summary>
-    static IEnumerable<Config> Neighbours(Config c, int sizes, int rates, bool diagonal)
+    /// <paramref name="diagonal"/> then one size up at half the rate and one size down at twice it; all inside the
+    /// ladders as they stand.</summary>
+    static IEnumerable<Config> Neighbours(Config c, Ladders span, bool diagonal)
     {
-        if (c.Size > 0) yield return c with { Size = c.Size - 1 };
-        if (c.Size < sizes - 1) yield return c with { Size = c.Size + 1 };
-        if (c.Lr > 0) yield return c with { Lr = c.Lr - 1 };
-        if (c.Lr < rates - 1) yield return c with { Lr = c.Lr + 1 };
+        if (c.Size > span.SizeLo) yield return c with { Size = c.Size - 1 };
+        if (c.Size < span.SizeHi) yield return c with { Size = c.Size + 1 };
+        if (c.Lr > span.LrLo) yield return c with { Lr = c.Lr - 1 };
+        if (c.Lr < span.LrHi) yield return c with { Lr = c.Lr + 1 };
         if (!diagonal) yield break;
-        if (c.Size < sizes - 1 && c.Lr > 0) yield return new Config(c.Size + 1, c.Lr - 1);
-        if (c.Size > 0 && c.Lr < rates - 1) yield return new Config(c.Size - 1, c.Lr + 1);
+        if (c.Size < span.SizeHi && c.Lr > span.LrLo) yield return new Config(c.Size + 1, c.Lr - 1);
+        if (c.Size > span.SizeLo && c.Lr < span.LrHi) yield return new Config(c.Size - 1, c.Lr + 1);
+    }
+
+    /// <summary>
+    /// Ladders that grow when they bind: after each complete round, when the best-fit configuration stands at an end of
+    /// the ladders as they stand and the reserve holds a further step there, the ladder takes that step (the walk then
+    /// measures it as a neighbour): one size up when the best-fit size is the largest (the optimum may lie above); one
+    /// size down when it is the smallest — tried once below the preset's smallest size (<see cref="SearchSettings.GrowBelow"/>)
+    /// before the point is called small-data or floor-bound; one learning rate further when an end rate is measurably
+    /// better than the next inward (the same test as "lr-edge"). How far each may go is the preset's
+    /// (<see cref="SearchSettings.GrowAbove"/>, <see cref="SearchSettings.GrowBelow"/>, <see cref="SearchSettings.GrowRates"/>)
+    /// and the reserve the space holds. Once grown, a ladder stays grown for the later shards (their best-fit sizes do
+    /// not fall). Depends only on complete rounds, so a replay grows the same ladders.
+    /// </summary>
+    public static Ladders Grow(Ladders span, Config best, IReadOnlyDictionary<Config, double> known, double margin, int sizes, int rates, Ladders preset, SearchSettings s)
+    {
+        int top = Math.Min(sizes - 1, preset.SizeHi + Math.Max(0, s.GrowAbove)), bottom = Math.Max(0, preset.SizeLo - Math.Max(0, s.GrowBelow));
+        int lrTop = Math.Min(rates - 1, preset.LrHi + Math.Max(0, s.GrowRates)), lrBottom = Math.Max(0, preset.LrLo - Math.Max(0, s.GrowRates));
+        var grown = span;
+        if (best.Size == span.SizeHi && span.SizeHi < top) grown = grown with { SizeHi = span.SizeHi + 1 };
+        if (best.Size == span.SizeLo && span.SizeLo > bottom) grown = grown with { SizeLo = span.SizeLo - 1 };
+        bool Better(Config inner) => known.TryGetValue(inner, out var e) && known[best] * (1 + margin) < e;
+        if (best.Lr == span.LrLo && span.LrLo > lrBottom && Better(best with { Lr = best.Lr + 1 })) grown = grown with { LrLo = span.LrLo - 1 };
+        if (best.Lr == span.LrHi && span.LrHi < lrTop && Better(best with { Lr = best.Lr - 1 })) grown = grown with { LrHi = span.LrHi + 1 };
+        return grown;
     }
 
     /// <summary>
@@ -155,17 +187,17 @@ public static class BestFitSearch
     /// sizes are indistinguishable, the paper's small-data region, where the data is too little for capacity to matter;
     /// "size-floor" when it is measurably worse (or unmeasured), so that a still smaller model might be better.
     /// </summary>
-    static Seq<string> Bounds(Config best, IReadOnlyDictionary<Config, double> known, double margin, int sizes, int rates, bool capped)
+    static Seq<string> Bounds(Config best, IReadOnlyDictionary<Config, double> known, double margin, Ladders span, bool capped)
     {
         var b = new List<string>();
-        if (best.Size == sizes - 1) b.Add("size-cap");
-        if (sizes > 1 && best.Size == 0)
+        if (best.Size == span.SizeHi) b.Add("size-cap");
+        if (span.SizeHi > span.SizeLo && best.Size == span.SizeLo)
         {
-            var up = known.Where(kv => kv.Key.Size == 1).Select(kv => kv.Value).DefaultIfEmpty(double.PositiveInfinity).Min();
+            var up = known.Where(kv => kv.Key.Size == span.SizeLo + 1).Select(kv => kv.Value).DefaultIfEmpty(double.PositiveInfinity).Min();
             b.Add(double.IsFinite(known[best]) && up <= known[best] * (1 + margin) ? "small-data" : "size-floor");
         }
-        bool edge = rates > 1 && (best.Lr == 0 || best.Lr == rates - 1);
-        var inner = best with { Lr = best.Lr == 0 ? 1 : rates - 2 };
+        bool edge = span.LrHi > span.LrLo && (best.Lr == span.LrLo || best.Lr == span.LrHi);
+        var inner = best with { Lr = best.Lr == span.LrLo ? span.LrLo + 1 : span.LrHi - 1 };
         if (edge && (!known.TryGetValue(inner, out var e) || known[best] * (1 + margin) < e)) b.Add("lr-edge");
         if (capped) b.Add("trial-cap");
         return b.ToSeq();

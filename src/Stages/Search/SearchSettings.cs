@@ -22,8 +22,17 @@ namespace Lab.Stages.Search;
 /// with the same margin rule). No trial cap; set <see cref="PruneRelative"/> to 0 so that every trial runs to its end.</param>
 /// <param name="Guided">Once two shards are concluded inside the size ladder, each next shard's walk starts at the size
 /// the s(m) fitted to them predicts (<see cref="BestFitSearch.Start"/>), not at the previous shard's best.</param>
+/// <param name="GrowAbove">Sizes the study may add above the preset's largest, each one ladder step further (the step
+/// between the preset's two largest sizes), tried only when a walk's best-fit size is the largest there is
+/// (<see cref="BestFitSearch.Grow"/>). The stated cap on what the study trains beyond the preset: one step doubles a
+/// width ladder's width (about four times a recurrent model's parameters and time).</param>
+/// <param name="GrowBelow">Sizes the study may add below the preset's smallest, tried when a walk's best-fit size is
+/// the smallest there is, before the point is called small-data or floor-bound.</param>
+/// <param name="GrowRates">Learning rates the study may add past each end of the preset's ladder (one ladder step each),
+/// tried when an end rate is measurably better than the next inward.</param>
 public sealed record SearchSettings(int Seeds = 3, double MarginFloor = 0.01, double NoiseZ = 2.0, int StartSize = 1,
-    int MaxTrialsPerShard = 12, double PruneRelative = 0.25, bool Diagonal = false, bool Grid = false, bool Guided = true)
+    int MaxTrialsPerShard = 12, double PruneRelative = 0.25, bool Diagonal = false, bool Grid = false, bool Guided = true,
+    int GrowAbove = 1, int GrowBelow = 1, int GrowRates = 1)
 {
     /// <summary>The relative margin once seed spreads are known: max(floor, z × the median of the points' relative
     /// standard deviations). The median, not a pooled mean of squares: one point whose seeds include a failed run (a

@@ -25,6 +25,9 @@ public sealed record SearchTrial(int Shard, int Size, int Lr, int Replicate, int
 /// <param name="Trials">Every trial of the shard, in the order the search asked for them.</param>
 public sealed record ShardResult(int Shard, Config Best, Seq<double> Errors, double Margin, Seq<string> BoundBy, Seq<SearchTrial> Trials)
 {
+    /// <summary>The ladders as they stood when the shard concluded (grown beyond the preset's where the walk bound at an
+    /// end; <see cref="BestFitSearch.Grow"/>). Null when not known.</summary>
+    public Ladders? Span { get; init; }
     /// <summary>Both neighbours in size measured and on the right side of the margin, learning rate inside its ladder.</summary>
     public bool Bracketed => BoundBy.IsEmpty;
     /// <summary>In the small-data region: the ladder's smallest size, every measured larger size within the margin.</summary>
@@ -74,4 +77,19 @@ public sealed record SearchGeometry(Seq<double> ShardSizes, Seq<double> SizePara
     /// <summary>Shards doubling from 1, each size twice the parameters of the one below (what a plain replay assumes).</summary>
     public static SearchGeometry Doubling(int shards, int sizes)
         => new(Enumerable.Range(0, Math.Max(shards, 0)).Select(k => Math.Pow(2, k)).ToSeq(), Enumerable.Range(0, Math.Max(sizes, 0)).Select(i => Math.Pow(2, i)).ToSeq());
+}
+
+/// <summary>A span of both ladders, inclusive positions: the preset's own ladders, or the ladders as a walk has grown them
+/// into the reserve around them (<see cref="BestFitSearch.Grow"/>).</summary>
+public sealed record Ladders(int SizeLo, int SizeHi, int LrLo, int LrHi)
+{
+    /// <summary>Every position of ladders of <paramref name="sizes"/> sizes and <paramref name="rates"/> rates.</summary>
+    public static Ladders All(int sizes, int rates) => new(0, sizes - 1, 0, rates - 1);
+
+    /// <summary>A non-empty span inside ladders of that length.</summary>
+    public bool Within(int sizes, int rates) => SizeLo >= 0 && SizeLo <= SizeHi && SizeHi < sizes && LrLo >= 0 && LrLo <= LrHi && LrHi < rates;
+
+    /// <summary>How this span reaches beyond <paramref name="preset"/>: sizes above and below, rates above and below (all 0: not grown).</summary>
+    public (int SizesAbove, int SizesBelow, int RatesAbove, int RatesBelow) Beyond(Ladders preset)
+        => (SizeHi - preset.SizeHi, preset.SizeLo - SizeLo, LrHi - preset.LrHi, preset.LrLo - LrLo);
 }
