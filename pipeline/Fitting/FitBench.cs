@@ -74,6 +74,12 @@ public static class FitCalibration
                 var f = ok.Where(r => r.Curve.Kind == k && r.Curve.Noise == n).ToArray();
                 return f.Length == 0 ? "—" : $"{100 * f.Average(r => r.Coverage):F0}%";
             })).ToArray()));
+        report.Table("By where the shape changes (break, transition, second step)", headers,
+            new[] { CurveKind.Broken, CurveKind.Saturating, CurveKind.Steps }.SelectMany(k => new[]
+            {
+                Row($"{k}: in the fitted data", results.Where(r => r.Curve.Kind == k && !r.Curve.ChangeBeyondData)),
+                Row($"{k}: beyond it", results.Where(r => r.Curve.Kind == k && r.Curve.ChangeBeyondData)),
+            }));
         var chosen = results.Where(r => r.Held > 0).GroupBy(r => r.Family).Select(g => $"{g.Key} {g.Count()}");
         report.Line($"families chosen: {string.Join(", ", chosen)}");
         foreach (var r in results.Where(r => r.Held == 0).Take(5)) report.Line($"not fitted: {r.Curve}: {r.Error}");

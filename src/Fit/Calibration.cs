@@ -91,6 +91,16 @@ public sealed record SyntheticCurve(CurveKind Kind, double[] Theta, double M0, i
         _ => Theta[0] + Theta[1] / (1 + Math.Pow(m / Theta[2], Theta[3])) + Theta[4] / (1 + Math.Pow(m / Theta[5], Theta[6])),
     };
 
+    /// <summary>Whether the shape's change lies beyond the fitted sizes, where no fit can see it: a broken curve's break, a
+    /// saturating curve's transition midpoint, a staircase's second step (false for pure and floored curves).</summary>
+    public bool ChangeBeyondData => Kind switch
+    {
+        CurveKind.Broken => Theta[4] > FitSizes[^1],
+        CurveKind.Saturating => Theta[2] > FitSizes[^1],
+        CurveKind.Steps => Theta[5] > FitSizes[^1],
+        _ => false,
+    };
+
     /// <summary>The observed curve: fitted points, then held-out ones (split "holdout"), each with its noise.</summary>
     public List<CurvePoint> Observed()
     {

@@ -12,6 +12,10 @@ namespace Lab.Fit;
 /// family sees). A prior counts as one backtest one doubling out that missed by half the fall the curve predicts over
 /// that doubling (the local exponent uncertain by ±50 %), so a curve with few or no backtests is not taken to
 /// extrapolate perfectly; with several backtests the measured drift decides;</item>
+/// <item>beyond the largest fitted size, the chosen fit's own systematic miss over the top doubling of its data
+/// (<see cref="TailBias"/>): a fit that already runs off its last points in one direction — a break or a step it has
+/// no shape for, which backtests cut before it cannot see — will run off further beyond them; 1.96·bias·(1 + d) is
+/// added in quadrature (the miss at the data's end, growing by as much per doubling);</item>
 /// <item>the bands of the families the selection could not tell from the chosen one (<see cref="Selection.Tied"/>):
 /// the band holds them too (model-selection uncertainty), and the predicted error is the average of the chosen and
 /// the tied families' predictions (geometric mean, equal weights: the backtests could not rank them);</item>
@@ -49,11 +53,31 @@ public sealed record PredictionBand(CurveFit Fit, Seq<CurveFit> Tied, double Lar
             den += d * d * d * d;
         }
         double drift = den > 0 ? Math.Sqrt(num / den) : 0;
-        return new PredictionBand(fit, tied, fit.Points.Max(p => p.M), drift);
+        return new PredictionBand(fit, tied, top, drift) { TailBias = Bias(fit, noise) };
     }
 
-    /// <summary>The extra half-width beyond the data at m, in log error.</summary>
-    public double Extrapolation(double m) => m > LargestM ? Z * Drift * Math.Log2(m / LargestM) : 0;
+    /// <summary>The chosen fit's systematic miss at the end of its data, in log error: |mean ln(observed / fitted)| over
+    /// the points of the top doubling, less two standard errors of that mean under the points' noise (0 when the noise
+    /// explains it).</summary>
+    public static double Bias(CurveFit fit, double noise)
+    {
+        double top = fit.Points.Max(p => p.M);
+        var tail = fit.Points.Where(p => p.M >= top / 2 * (1 - 1e-9)).Select(p => Math.Log(p.Error / fit.Predict(p.M))).Where(double.IsFinite).ToList();
+        if (tail.Count == 0) return 0;
+        return Math.Max(0, Math.Abs(tail.Average()) - 2 * noise / Math.Sqrt(tail.Count));
+    }
+
+    /// <summary>The chosen fit's miss over the top doubling of its data beyond its noise (<see cref="Bias"/>).</summary>
+    public double TailBias { get; init; }
+
+    /// <summary>The extra half-width beyond the data at m, in log error: the backtests' drift and the fit's tail bias,
+    /// each grown with the doublings beyond the data, in quadrature.</summary>
+    public double Extrapolation(double m)
+    {
+        if (!(m > LargestM)) return 0;
+        double d = Math.Log2(m / LargestM), drift = Z * Drift * d, bias = Z * TailBias * (1 + d);
+        return Math.Sqrt(drift * drift + bias * bias);
+    }
 
     /// <summary>The error expected at m with its band (NaN bounds when the chosen fit has too few bootstrap refits).</summary>
     public Projection At(double m)
