@@ -14,7 +14,7 @@ public static class CurvesFile
     static readonly string[] Required = ["curve", "m", "error"];
     static readonly string[] Optional = ["split", "params", "params_below", "errors", "train_flops", "train_seconds", "bound_by"];
     static readonly string[] PipelineExtras = ["domain", "shard_index", "shard_examples", "best_trial_id", "model", "learning_rate", "test_error", "trials_in_shard",
-        "error_std", "seeds", "bracketed", "bound_by", "margin", "family", "budget_stops"];
+        "error_std", "seeds", "bracketed", "bound_by", "margin", "family", "budget_stops", "ladders_grown"];
 
     /// <summary>Curves by name, in first-appearance order.</summary>
     public static async Task<Either<Problem, List<(string Curve, List<CurvePoint> Points)>>> Read(string path)

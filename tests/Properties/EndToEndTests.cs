@@ -49,6 +49,28 @@ public class EndToEndTests(SmokeRunFixture smoke)
     }
 
     [Fact]
+    public void The_space_holds_a_reserve_around_the_preset_s_ladders_and_a_walk_trains_it_only_where_it_grew()
+    {
+        Assert.Equal(0, smoke.ExitCode);
+        var preset = Lab.Pipeline.Domains.Lm.LmRunner.Presets.Smoke;
+        var space = Rows<Lab.Pipeline.Study.PlanRow>(Path.Combine(smoke.Out, "space.parquet"));
+        var models = preset.Models.Where(m => m.Arch == "lstm").Select(m => m.Name).ToHashSet();
+        var rates = preset.LearningRates.ToHashSet();
+        // the preset's rows are exactly the preset's models × rates; the reserve one width step beyond each end and one
+        // rate beyond each end (smoke: widths 8–32 → 4 and 64; rates 0.0025–0.01 → 0.00125 and 0.02)
+        Assert.All(space, r => Assert.Equal(!(models.Contains(r.Model) && rates.Contains(r.LearningRate)), r.Reserve));
+        Assert.Equal(["lstm-e4-h4-l1-d0", "lstm-e64-h64-l1-d0"], space.Where(r => !models.Contains(r.Model)).Select(r => r.Model).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal([0.00125, 0.02], space.Where(r => !rates.Contains(r.LearningRate)).Select(r => r.LearningRate).Distinct().Order());
+        // a reserve trial is asked for only once the walk grew its ladder there, and the point says so
+        var plan = Rows<Lab.Pipeline.Study.PlanRow>(Path.Combine(smoke.Out, "plan.parquet"));
+        var curve = Rows<CurveRow>(Path.Combine(smoke.Out, "curve.parquet"));
+        foreach (var shard in plan.Where(p => p.Reserve).Select(p => p.ShardIndex).Distinct())
+            Assert.NotEqual("", curve.Single(c => c.ShardIndex == shard).Grown);
+        var reserveModels = space.Where(r => !models.Contains(r.Model)).Select(r => r.Model).Distinct().ToList();
+        Assert.All(curve.Where(c => c.Grown.Length > 0), c => Assert.True(reserveModels.Any(c.Grown.Contains) || c.Grown.Contains("learning rates"), c.Grown));
+    }
+
+    [Fact]
     public async Task A_killed_run_resumes_without_retraining_finished_trials()
     {
         // a copy of the finished run, as if killed after most trials: the gathered tables and two trials are gone

@@ -56,7 +56,8 @@ public class SpeechEndToEndTests
         {
             Assert.Equal("ok", t.Status);
             Assert.Equal("frames", t.SizeUnit);
-            Assert.InRange(t.ValCer, 0, 1.5); Assert.InRange(t.ValWer, 0, 1.5);
+            // a model one width below the preset's smallest (the reserve a walk may try) inserts words: WER may pass 1.5
+            Assert.InRange(t.ValCer, 0, 1.5); Assert.InRange(t.ValWer, 0, 3);
             Assert.True(double.IsFinite(t.ValCtcLoss) && t.ValCtcLoss > 0);
             Assert.True(Math.Abs(t.OrtTorchGap) < 1e-4, $"ORT−torch {t.OrtTorchGap}");
         });
