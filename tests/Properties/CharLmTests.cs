@@ -15,11 +15,14 @@ public class CharLmTests
     static readonly string Alphabet = "abcdefghij KLM.,;éß";
 
     /// <summary>Text of common characters comes back from its ids as it went in (after the normalisation: one space
-    /// for each white-space run, trimmed); a character rarer than the minimum count reads as &lt;unk&gt;.</summary>
+    /// for each white-space run, trimmed); a character rarer than the minimum count reads as &lt;unk&gt;. One paragraph:
+    /// line feeds become spaces, since a blank line would end the paragraph and its ids carry no separator (paragraphs
+    /// are <see cref="Paragraphs_are_examples_and_composed_characters_are_one_unit"/>'s; with them this property failed
+    /// on "a", a blank line, "a" in a CI run of 2026-12-03).</summary>
     [Property(MaxTest = 50)]
     public bool Characters_round_trip_through_the_vocabulary(NonEmptyString raw, PositiveInt rarePick)
     {
-        var text = new string(raw.Get.Select(c => char.IsWhiteSpace(c) ? c : Alphabet[c % Alphabet.Length]).ToArray());
+        var text = new string(raw.Get.Select(c => c == '\n' ? ' ' : char.IsWhiteSpace(c) ? c : Alphabet[c % Alphabet.Length]).ToArray());
         var common = string.Concat(Enumerable.Repeat(Alphabet, Characters.MinCount));
         string rare = char.ConvertFromUtf32(0x1F600 + rarePick.Get % 16);   // outside the basic plane: one unit, two UTF-16 chars
         var training = Characters.Examples($"{common}\n\n{rare}", 10_000).ToList();
