@@ -85,13 +85,15 @@ public static class StudyRunner
         var preset = space.Where(r => !r.Reserve).ToList();
         var families = preset.GroupBy(r => r.Family).Select(g => $"{g.Key} ({g.Select(r => r.Model).Distinct().Count()} sizes, " +
             $"{g.Min(r => r.Parameters):N0} to {g.Max(r => r.Parameters):N0} parameters)");
-        var reserve = space.Where(r => r.Reserve).ToList();
+        // the reserve a walk may grow into: models and rates the preset's rows do not have
+        var extraModels = space.Select(r => r.Model).Distinct().Where(m => preset.All(p => p.Model != m)).ToList();
+        var extraRates = space.Select(r => r.LearningRate).Distinct().Where(l => preset.All(p => p.LearningRate != l)).Order()
+            .Select(l => l.ToString("G3", CultureInfo.InvariantCulture)).ToList();
+        var reserve = extraModels.Concat(extraRates.Select(l => $"learning rate {l}")).ToList();
         report.Line($"search space: {preset.Count} configurations = {preset.Select(r => r.ShardIndex).Distinct().Count()} shards × " +
                     $"{string.Join(" + ", families)} × {preset.Select(r => r.LearningRate).Distinct().Count()} learning rates; " +
                     $"{domain.Search(space[0].Preset, files).Match(x => x.Seeds, _ => 0)} seeds at each shard's best fit" +
-                    (reserve.Count == 0 ? "" : $"; ladders grow when a walk binds at an end, into " +
-                        $"{string.Join(", ", reserve.Select(r => r.Model).Distinct().Where(m => preset.All(p => p.Model != m)))}" +
-                        $"{(reserve.Any(r => preset.All(p => p.LearningRate != r.LearningRate)) ? $" and learning rates {string.Join(", ", reserve.Select(r => r.LearningRate).Distinct().Where(l => preset.All(p => p.LearningRate != l)).Order().Select(l => l.ToString("G3", CultureInfo.InvariantCulture)))}" : "")}"));
+                    (reserve.Count == 0 ? "" : $"; ladders grow when a walk binds at an end, into {string.Join(", ", reserve)}"));
         var advanced = await Advance(files, report, cache ?? new TrialCache(files, report), announce: false);
         if (advanced.IsLeft) return advanced.Map(_ => new List<PlanRow>());
         return await ReadPlan(files);

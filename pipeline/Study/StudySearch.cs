@@ -52,8 +52,8 @@ public static class StudySearch
         return result;
     }
 
-    /// <summary>How far the family's ladders had grown beyond the preset's when the shard concluded, e.g. "sizes to
-    /// lstm-w512-l1-d0.1 (1 above the preset's); rates to 0.032 (1 above)"; empty when not at all.</summary>
+    /// <summary>How far the family's ladders had grown beyond the preset's when the shard concluded, e.g. "sizes up to
+    /// lstm-e1024-h1024-l1-d0.1 (1 above the preset's); learning rates up to 0.032 (1 above)"; empty when not at all.</summary>
     static string Grown(FamilySearch fam, ShardResult res)
     {
         if (fam.Core is not { } core || res.Span is not { } span) return "";

@@ -24,8 +24,8 @@ namespace Lab.Stages.Search;
 /// the s(m) fitted to them predicts (<see cref="BestFitSearch.Start"/>), not at the previous shard's best.</param>
 /// <param name="GrowAbove">Sizes the study may add above the preset's largest, each one ladder step further (the step
 /// between the preset's two largest sizes), tried only when a walk's best-fit size is the largest there is
-/// (<see cref="BestFitSearch.Grow"/>). The stated cap on what the study trains beyond the preset: one step doubles a
-/// width ladder's width (about four times a recurrent model's parameters and time).</param>
+/// (<see cref="BestFitSearch.Grow"/>). The stated cap on what the study trains beyond the preset: one step of a
+/// doubling width ladder doubles the width (about four times a recurrent model's parameters and time).</param>
 /// <param name="GrowBelow">Sizes the study may add below the preset's smallest, tried when a walk's best-fit size is
 /// the smallest there is, before the point is called small-data or floor-bound.</param>
 /// <param name="GrowRates">Learning rates the study may add past each end of the preset's ladder (one ladder step each),
