@@ -14,7 +14,7 @@ namespace Lab.Stages.Search;
 /// is measured next. So the walk goes up while a larger size beats the incumbent by more than the margin, down while a
 /// smaller one is within it, and the learning rate moves the same way. It stops when every neighbour is measured — the
 /// point is bracketed: a smaller size is measurably worse and a larger one measurably no better — or at a ladder's end or
-/// the trial cap, which the result names. The best-fit configuration is then trained with further seeds; their spread is
+/// the trial cap (counted beyond the trials the walk's travel needs: <see cref="Allowance"/>), which the result names. The best-fit configuration is then trained with further seeds; their spread is
 /// the point's noise, and the median of the points' noise (each without a seed that failed to train) sets the next shards' margin.</para>
 /// <para>Each decision depends only on the errors of complete earlier rounds, so replaying with the results on disk
 /// gives the same trials in the same order however often a run was killed; <see cref="Replay"/> returns the trials
@@ -70,7 +70,7 @@ public static class BestFitSearch
                 if (known.Count > 0) span = Grow(span, BestFit(known, margin), known, margin, sizes, rates, preset, s);
                 var ask = known.Count == 0 ? Cross(start, span, s.Diagonal) : Neighbours(BestFit(known, margin), span, s.Diagonal).Where(c => !known.ContainsKey(c)).ToList();
                 if (ask.Count == 0) break;
-                if (known.Count > 0 && trials.Count + ask.Count > s.MaxTrialsPerShard) { capped = true; break; }
+                if (known.Count > 0 && trials.Count + ask.Count > Allowance(s, start, BestFit(known, margin))) { capped = true; break; }
                 var batch = ask.Select(c => new SearchTrial(k, c.Size, c.Lr, 0, round)).ToList();
                 visited.AddRange(batch);
                 var missing = batch.Where(t => measured(t) is null).ToSeq();
@@ -123,6 +123,21 @@ public static class BestFitSearch
         int nearest = Enumerable.Range(0, sizes).OrderBy(i => Math.Abs(Math.Log(shape.SizeParams[i]) - predicted)).ThenBy(i => i).First();
         return previous with { Size = Math.Max(previous.Size, nearest) };
     }
+
+    /// <summary>New neighbours a walk measures for each ladder step it moves (size or learning rate, with or without the
+    /// diagonal: of the new incumbent's neighbours all but three were neighbours of the one it left).</summary>
+    public const int TrialsPerStep = 3;
+
+    /// <summary>
+    /// The trial cap of a shard's walk as it stands: <see cref="SearchSettings.MaxTrialsPerShard"/> plus
+    /// <see cref="TrialsPerStep"/> for each ladder step between the walk's start and its best-fit configuration now. The
+    /// cap counts the trials a walk spends beyond those its travel needs, so a walk that must climb far (a start the data
+    /// did not predict, a corpus no preset was tuned for) reaches its optimum instead of stopping on the way; a walk that
+    /// wanders without getting anywhere still stops. Never below the preset's cap, so a walk the plain cap did not stop
+    /// asks exactly the trials it asked before; bounded by the ladders' length.
+    /// </summary>
+    public static int Allowance(SearchSettings s, Config start, Config best)
+        => s.MaxTrialsPerShard + TrialsPerStep * (Math.Abs(best.Size - start.Size) + Math.Abs(best.Lr - start.Lr));
 
     /// <summary>The start and its neighbours inside the ladders.</summary>
     static List<Config> Cross(Config c, Ladders span, bool diagonal) => [c, .. Neighbours(c, span, diagonal)];

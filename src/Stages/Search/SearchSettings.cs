@@ -9,8 +9,9 @@ namespace Lab.Stages.Search;
 /// <param name="NoiseZ">The margin is this many relative seed standard deviations (the median over the shards done so
 /// far), at least <see cref="MarginFloor"/>.</param>
 /// <param name="StartSize">Ladder position of the first shard's first model (a small one).</param>
-/// <param name="MaxTrialsPerShard">The compute cap of a shard's walk (first seeds only); a walk that reaches it ends there
-/// and its point is reported as bound by it.</param>
+/// <param name="MaxTrialsPerShard">The compute cap of a shard's walk (first seeds only), counted beyond the trials its
+/// travel needs: three more for every ladder step between where the walk started and its best-fit configuration
+/// (<see cref="BestFitSearch.Allowance"/>). A walk that reaches it ends there and its point is reported as bound by it.</param>
 /// <param name="PruneRelative">A candidate still worse than its round's incumbent's best validation loss by more than this
 /// fraction after as many epochs as the incumbent needed is stopped as hopeless (0: never).</param>
 /// <param name="Diagonal">The walk also steps one size up at half the learning rate and one size down at twice it. For
