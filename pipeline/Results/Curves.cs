@@ -9,7 +9,7 @@ public static class Curves
         double valError(TrialRow r) => r.Metric(spec.ValMetric);
         double testError(TrialRow r) => r.Metric(spec.TestMetric);
         string curve = spec.Name;
-        return rows.Where(r => r.Status == "ok" && double.IsFinite(valError(r)) && (spec.Architecture is null || r.Architecture == spec.Architecture))
+        return rows.Where(r => r.Outcome == TrialStatus.Ok && double.IsFinite(valError(r)) && (spec.Architecture is null || r.Architecture == spec.Architecture))
             .GroupBy(r => r.ShardIndex).OrderBy(g => g.Key)
             .Select(g =>
             {

@@ -94,8 +94,8 @@ public static class Summary
         var rows = x.Rows;
         var stops = rows.Where(r => r.StoppedBy.Length > 0).GroupBy(r => r.StoppedBy).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Count()} {g.Key}");
-        return $"trials: {rows.Count} ({(x.Trained >= 0 ? $"{x.Trained} trained now, " : "")}{rows.Count(r => r.Status == "ok")} ok, " +
-               $"{rows.Count(r => r.Status == "diverged")} diverged, {rows.Count(r => r.Status == "failed")} failed); stopped by: {string.Join(", ", stops)}" +
+        return $"trials: {rows.Count} ({(x.Trained >= 0 ? $"{x.Trained} trained now, " : "")}{rows.Count(r => r.Outcome == TrialStatus.Ok)} ok, " +
+               $"{rows.Count(r => r.Outcome == TrialStatus.Diverged)} diverged, {rows.Count(r => r.Outcome == TrialStatus.Failed)} failed); stopped by: {string.Join(", ", stops)}" +
                $"; {rows.Count(r => r.StoppedBy == Lab.Stages.Train.StopReasons.Budget)} budget stops" +
                (x.Elapsed > TimeSpan.Zero ? $"; wall time {x.Elapsed.TotalMinutes:F1} min" : "");
     }

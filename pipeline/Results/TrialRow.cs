@@ -71,7 +71,11 @@ public sealed record TrialRow
     [JsonPropertyName("train_flops")] public double TrainFlops { get; init; }
     /// <summary>TorchSharp's validation loss after each epoch, ';'-separated.</summary>
     [JsonPropertyName("val_curve")] public string ValCurve { get; init; } = "";
+    /// <summary>How the trial ended, as the column spells it (<see cref="TrialStatusText"/>); read it as <see cref="Outcome"/>.</summary>
     [JsonPropertyName("status")] public string Status { get; init; } = "";
+    /// <summary>How the trial ended (a value other than ok, diverged or failed reads as failed: <see cref="TrialCache"/>
+    /// does not accept such a row as a result).</summary>
+    [JsonIgnore] public TrialStatus Outcome => TrialStatusText.Parse(Status).IfNone(TrialStatus.Failed);
     [JsonPropertyName("reason")] public string Reason { get; init; } = "";
     /// <summary>How many times the trial was run in the run that recorded it: 2 when a native (torch or ONNX Runtime)
     /// exception made it start again; the reason then names the first failure. 0 in rows written before this column.</summary>

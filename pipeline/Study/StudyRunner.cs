@@ -29,7 +29,7 @@ public static class StudyRunner
         int threads = Devices.SetThreads(o.Threads), trained = 0;
         // failed trials of an earlier run are tried again first (a failure may have been transient)
         foreach (var row in planned.Match(p => p, _ => []))
-            if (results.Read(row.TrialId) is { Status: "failed" })
+            if (results.Read(row.TrialId) is { Outcome: TrialStatus.Failed })
             {
                 if (Interrupts.Requested) return Stopped(files, "no trial was under way");
                 var again = await RunOne(domain, files, row, threads, report, $"[{row.Index + 1}] again", results);
@@ -150,7 +150,7 @@ public static class StudyRunner
         if (claim.IsLeft) return Stopped(files, $"trial {row.Index} ({row.TrialId}) was being trained by another process, not this one");
         using var held = claim.Match(c => c, _ => throw new UnreachableException());
         if (held.TookOverFrom is { } dead) report.Line($"{tag} {row.TrialId}: taking over from {dead}, which ended without finishing it");
-        if (results.Reread(row.TrialId) is { Status: "ok" or "diverged" })
+        if (results.Reread(row.TrialId) is { Outcome: TrialStatus.Ok or TrialStatus.Diverged })
         {
             report.Line($"{tag} {row.TrialId} done before: shard {row.ShardIndex}, {row.Model}, lr {row.LearningRate}");
             return false;
@@ -250,7 +250,7 @@ public static class StudyRunner
         var done = await RunOne(domain.Match(d => d, _ => throw new UnreachableException()), files, row,
             threads > 0 ? threads : Environment.ProcessorCount, report, $"[{row.Index + 1}/{rows.Count}]", results);
         if (done.IsLeft) return done.Map(_ => 0);
-        return results.Read(row.TrialId) is { Status: "ok" or "diverged" } ? 0 : 1;
+        return results.Read(row.TrialId) is { Outcome: TrialStatus.Ok or TrialStatus.Diverged } ? 0 : 1;
     }
 
     /// <summary>The study's own extrapolation test: fitted on all but the two largest points, the mean |ln(predicted /
@@ -313,10 +313,10 @@ public static class StudyRunner
         Summary.Print(report, study);
         AtomicFile.WriteAllText(Path.Combine(files.Dir, "report.md"), Summary.Markdown(study));
         foreach (var m in missing) report.Error($"trial {m.Index} ({m.TrialId}: shard {m.ShardIndex}, {m.Model}, lr {m.LearningRate}) has no result yet");
-        foreach (var f in results.Where(r => r.Status == "failed")) report.Error($"trial {f.TrialId} failed: {f.Reason}");
+        foreach (var f in results.Where(r => r.Outcome == TrialStatus.Failed)) report.Error($"trial {f.TrialId} failed: {f.Reason}");
         bool concluded = searches.Count > 0 && searches.All(s => s.State.Finished);
-        report.Line($"gather: {results.Count}/{rows.Count} trials finished, {missing.Count} missing, {results.Count(r => r.Status == "failed")} failed" +
+        report.Line($"gather: {results.Count}/{rows.Count} trials finished, {missing.Count} missing, {results.Count(r => r.Outcome == TrialStatus.Failed)} failed" +
                     (concluded ? "; the search has concluded every shard" : "; the search has more rounds to run (`pipeline advance` or `submit`)"));
-        return missing.Count == 0 && concluded && results.All(r => r.Status != "failed") ? 0 : 1;
+        return missing.Count == 0 && concluded && results.All(r => r.Outcome != TrialStatus.Failed) ? 0 : 1;
     }
 }

@@ -38,7 +38,7 @@ public static class StudySearch
                 if (plan is null) return double.PositiveInfinity; // not offered by the domain (a hole in its grid): never best
                 var row = finished(plan.TrialId);
                 if (row is null) return null;
-                double v = row.Status == "ok" ? row.Metric(metric) : double.PositiveInfinity;
+                double v = row.Outcome == TrialStatus.Ok ? row.Metric(metric) : double.PositiveInfinity;
                 return double.IsFinite(v) ? v : double.PositiveInfinity;
             }
             var geometry = new SearchGeometry(
@@ -97,7 +97,7 @@ public static class StudySearch
     {
         if (s.PruneRelative <= 0 || next.Round == 0 || next.Replicate > 0) return next;
         var incumbent = earlier.Where(e => e.Plan.Family == next.Family && e.Plan.ShardIndex == next.ShardIndex && e.Plan.Replicate == 0
-                                          && e.Plan.Round < next.Round && e.Result.Status == "ok" && double.IsFinite(e.Result.Metric(metric))
+                                          && e.Plan.Round < next.Round && e.Result.Outcome == TrialStatus.Ok && double.IsFinite(e.Result.Metric(metric))
                                           && double.IsFinite(e.Result.ValCrossEntropyTorch))
             .OrderBy(e => e.Result.Metric(metric)).ThenBy(e => e.Plan.TrialId, StringComparer.Ordinal).FirstOrDefault();
         if (incumbent.Result is null) return next;

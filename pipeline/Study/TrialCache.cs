@@ -37,7 +37,8 @@ public sealed class TrialCache(StudyFiles files, Reporter report, bool quiet = f
         string problem = read.Match(r => r.Count == 1 ? "" : $"{path}: {r.Count} rows, not one", e => e.What);
         if (problem.Length > 0) { Say($"{problem}; the trial will be trained again"); return null; }
         var row = read.Match(r => r[0], _ => new TrialRow());
-        if (row.Status == "ok" && row.OnnxPath.Length > 0)
+        if (TrialStatusText.Parse(row.Status).IsNone) { Say($"{path}: status '{row.Status}' is none of ok, diverged, failed; the trial will be trained again"); return null; }
+        if (row.Outcome == TrialStatus.Ok && row.OnnxPath.Length > 0)
         {
             var model = Path.Combine(files.Dir, row.OnnxPath);
             if (!File.Exists(model)) { Say($"{model}: the model of trial {id} is missing; the trial will be trained again"); return null; }

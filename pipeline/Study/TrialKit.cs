@@ -46,7 +46,7 @@ public static class TrialKit
 
     /// <summary>The line a trial reports: the domain's line when it went well, else its status and reason.</summary>
     public static string Outcome(string tag, PlanRow plan, TrialRow row, Func<string> ok)
-        => row.Status == "ok" ? ok() : $"{tag} shard {plan.ShardIndex} {plan.Model} lr {plan.LearningRate}: {row.Status}: {row.Reason}";
+        => row.Outcome == TrialStatus.Ok ? ok() : $"{tag} shard {plan.ShardIndex} {plan.Model} lr {plan.LearningRate}: {row.Status}: {row.Reason}";
 
     /// <summary>The study's search space: every shard × model × learning rate, each model on its family's size ladder
     /// with its parameter count (the study's search decides which of them to train).</summary>
@@ -117,7 +117,7 @@ public static class TrialKit
     public static TrialRow Trained(TrialRow row, Lab.Stages.Train.TrainOutcome o, long parameters) => row with
     {
         Parameters = parameters, Epochs = o.Epochs, BestEpoch = o.BestEpoch, TrainSeconds = o.Seconds, TrainUnitsPerSecond = o.UnitsPerSecond,
-        Status = o.Status, Reason = o.Reason, ValCrossEntropyTorch = o.BestValidation, StoppedBy = o.StoppedBy, LrDecays = o.Decays,
+        Status = o.Status.Text(), Reason = o.Reason, ValCrossEntropyTorch = o.BestValidation, StoppedBy = o.StoppedBy, LrDecays = o.Decays,
         TrainUnits = o.UnitsSeen, TrainFlops = 6.0 * parameters * o.UnitsSeen,
         ValCurve = string.Join(';', o.ValidationCurve.Map(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)))
     };
@@ -144,7 +144,7 @@ public static class TrialKit
             using (net)
             {
                 row = Trained(row, outcome, row.Parameters > 0 ? row.Parameters : net.parameters().Sum(t => t.numel()));
-                if (outcome.Status != "ok") return row;
+                if (outcome.Status != TrialStatus.Ok) return row;
                 net.to(CPU);
                 var graphs = export(net);
                 var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
@@ -178,7 +178,7 @@ public static class TrialKit
             catch (Exception e) when (e is not (OutOfMemoryException or IOException or UnauthorizedAccessException or OperationCanceledException))
             {
                 // a disk that is full or read-only is not the trial's failure: it stops the run (exit code 3) unrecorded
-                row = start with { Status = "failed", Reason = $"{e.GetType().Name}: {e.Message}" };
+                row = start with { Status = TrialStatus.Failed.Text(), Reason = $"{e.GetType().Name}: {e.Message}" };
             }
             if (first is not null) row = row with { Reason = $"attempt 1 failed ({first}){(row.Reason.Length > 0 ? "; " + row.Reason : "")}" };
             return row with { Attempts = attempt, FinishedAt = DateTime.UtcNow };

@@ -1,10 +1,10 @@
 using LanguageExt;
 namespace Lab.Stages.Train;
 
-/// <summary>What training did: status ok / diverged / failed, why it stopped (<see cref="StopReasons"/>), epochs run,
+/// <summary>What training did: its status (<see cref="TrialStatus"/>), why it stopped (<see cref="StopReasons"/>), epochs run,
 /// best validation loss, time and throughput.</summary>
 public sealed record TrainOutcome(
-    string Status, string Reason, int Epochs, int BestEpoch, double BestValidation, double Seconds,
+    TrialStatus Status, string Reason, int Epochs, int BestEpoch, double BestValidation, double Seconds,
     long UnitsSeen, Seq<double> ValidationCurve, string StoppedBy = StopReasons.EarlyStop, int Decays = 0)
 {
     /// <summary>Training units (tokens, images, ...) per second of training.</summary>

@@ -30,7 +30,7 @@ public static class Trainer
         Dictionary<string, Tensor>? best = null;
         double bestVal = double.PositiveInfinity, lr = settings.LearningRate; int bestEpoch = 0, sinceBest = 0, epochs = 0, decays = 0;
         long units = 0; double trainSeconds = 0;
-        string status = "ok", reason = "", stoppedBy = StopReasons.Budget;
+        var status = TrialStatus.Ok; string reason = "", stoppedBy = StopReasons.Budget;
         try
         {
             for (int e = 0; e < settings.MaxEpochs; e++)
@@ -42,18 +42,18 @@ public static class Trainer
                     settings.Cancel.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
                     var lv = Step(model, opt, b.Make(device), loss, settings.ClipNorm);
-                    if (!float.IsFinite(lv)) { status = "diverged"; reason = $"training loss became {lv} in epoch {e + 1}"; break; }
+                    if (!float.IsFinite(lv)) { status = TrialStatus.Diverged; reason = $"training loss became {lv} in epoch {e + 1}"; break; }
                     units += b.Units;
                 }
                 trainSeconds += clock.Elapsed.TotalSeconds - t0;
-                if (status != "ok") { stoppedBy = StopReasons.Diverged; break; }
+                if (status != TrialStatus.Ok) { stoppedBy = StopReasons.Diverged; break; }
                 epochs = e + 1;
                 model.eval();
                 double v;
                 using (no_grad()) v = validate();
                 curve.Add(v);
                 onEpoch?.Invoke(epochs, v);
-                if (!double.IsFinite(v)) { status = "diverged"; reason = $"validation loss became {v} in epoch {epochs}"; stoppedBy = StopReasons.Diverged; break; }
+                if (!double.IsFinite(v)) { status = TrialStatus.Diverged; reason = $"validation loss became {v} in epoch {epochs}"; stoppedBy = StopReasons.Diverged; break; }
                 bool significant = v < bestVal * (1 - TrainSettings.MinRelativeImprovement);
                 if (v < bestVal)
                 {
@@ -77,7 +77,7 @@ public static class Trainer
                 if (settings.Prune?.Invoke(epochs, bestVal) == true) { stoppedBy = StopReasons.Pruned; break; }
             }
             if (best is not null) Restore(model, best);
-            else if (status == "ok") { status = "failed"; reason = "no epoch finished"; }
+            else if (status == TrialStatus.Ok) { status = TrialStatus.Failed; reason = "no epoch finished"; }
         }
         finally
         {

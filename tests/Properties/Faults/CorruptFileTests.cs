@@ -1,4 +1,6 @@
 using Lab.Pipeline;
+using Lab.Pipeline.Io;
+using Lab.Pipeline.Results;
 
 namespace Lab.Tests.Faults;
 
@@ -28,7 +30,7 @@ public class CorruptFileTests(SmokeRunFixture smoke)
 
     static string[] Files(string dir, string sub) => Directory.GetFiles(Path.Combine(dir, sub)).Order(StringComparer.Ordinal).ToArray();
 
-    public static TheoryData<string> Damages => new() { "truncate-trial", "scramble-trial", "truncate-model", "scramble-model", "delete-model", "truncate-trials-table" };
+    public static TheoryData<string> Damages => new() { "truncate-trial", "scramble-trial", "truncate-model", "scramble-model", "delete-model", "truncate-trials-table", "unknown-status" };
 
     [Theory]
     [MemberData(nameof(Damages))]
@@ -44,9 +46,15 @@ public class CorruptFileTests(SmokeRunFixture smoke)
             case "scramble-model": Scramble(model); break;
             case "delete-model": File.Delete(model); break;
             case "truncate-trials-table": Truncate(Path.Combine(dir, "trials.parquet")); break;
+            case "unknown-status":
+                // edited elsewhere (DuckDB, pandas) into a status the product does not write: not a result
+                var rows = (await ParquetTable.Read<TrialRow>(trial)).Match(r => r, p => throw new InvalidOperationException(p.What));
+                await ParquetTable.Write(trial, rows.Select(r => r with { Status = "OK" }));
+                break;
         }
         var (code, errors) = await Run(dir);
         Assert.True(code == 0, $"{damage}: exit {code}: {errors}");
+        if (damage == "unknown-status") Assert.Contains("status 'OK' is none of ok, diverged, failed", errors);
         Assert.Equal(StudySignature.Of(smoke.Out), StudySignature.Of(dir));
         Directory.Delete(dir, true);
     }
