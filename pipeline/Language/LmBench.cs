@@ -4,7 +4,8 @@ namespace Lab.Pipeline.Language;
 
 /// <summary>
 /// `pipeline bench --domain lm|charlm`: the fp32 GEMM peak, then per model the bare training step, its model FLOP
-/// utilisation against that peak, the pipeline's training loop, and TorchSharp versus ONNX Runtime evaluation.
+/// utilisation against that peak, the pipeline's training loop, the loop a trial of the default study runs (epochs of
+/// its size with validation after each), and TorchSharp versus ONNX Runtime evaluation.
 /// </summary>
 public static class LmBench
 {
@@ -14,7 +15,7 @@ public static class LmBench
     public static double TrainFlopsPerToken(LmModelSpec s, int v) => 6 * (s.RecurrentWeights + (double)s.Hidden * v);
 
     /// <summary>The cases: the GEMM peak first (the MFU figures divide by the best of its runs), then each model.</summary>
-    public static IEnumerable<BenchCase> Cases(string domain, IEnumerable<(LmModelSpec Spec, int Vocab)> configs, int threads, string unit)
+    public static IEnumerable<BenchCase> Cases(string domain, IEnumerable<(LmModelSpec Spec, int Vocab)> configs, LmPreset trial, int threads, string unit)
     {
         double peak = 0;
         yield return new BenchCase("gemm-2048", 0, [new BenchMeasure("gemm_peak", "GFLOP/s", () =>
@@ -42,6 +43,8 @@ public static class LmBench
                     return 100 * step.Once() * TrainFlopsPerToken(spec, v) / peak;
                 }),
                 BenchKit.PipelineLoop(unit, () => Loop(spec, v)),
+                new BenchMeasure("trial_train", unit, () => TrialLoop(spec, v, trial).Outcome.UnitsPerSecond),
+                new BenchMeasure("trial_train_share", "% of the loop's time", () => { var (o, wall) = TrialLoop(spec, v, trial); return 100 * o.Seconds / wall; }),
                 BenchMeasure.Rate("eval_torch", unit, () => LmTraining.CrossEntropy(model, stream, T, EvalBatch, CPU).Tokens),
                 BenchMeasure.Rate("eval_ort", unit, () => LmOrtEval.CrossEntropy(session, stream, T, EvalBatch).Tokens)
             ]);
@@ -61,4 +64,27 @@ public static class LmBench
         model.Dispose();
         return outcome;
     }
+
+    /// <summary>The loop a trial of preset <paramref name="p"/> runs on its smallest shard (random tokens): epochs of at least
+    /// its MinTokensPerEpoch in its batch shape, validation over its ValTokens after each epoch, the best weights kept;
+    /// <see cref="TrialEpochs"/> epochs, no early stop or decay. Returns the outcome (training time and units) and the
+    /// loop's wall time (model creation, training, validation, snapshots), so trial_train compares with train_step and
+    /// trial_train_share says what validation costs a trial.</summary>
+    static (TrainOutcome Outcome, double Wall) TrialLoop(LmModelSpec spec, int v, LmPreset p)
+    {
+        var rng = new Random(5);
+        int[] Tokens(long n) => Enumerable.Range(0, (int)n).Select(_ => rng.Next(v)).ToArray();
+        var train = Enumerable.Range(0, (int)Math.Max(1, p.Shards.Smallest / 100)).Select(_ => Tokens(100)).ToArray();
+        var data = new LmData(new Vocabulary(Enumerable.Range(0, v).Select(i => $"w{i}").ToArray()), Tokens(p.ValTokens), [], train, "bench");
+        var shard = new Lab.Stages.Subset.Shard(0, train.Length, train.Sum(e => e.Length), 0);
+        var settings = new TrainSettings(1e-3, TrialEpochs, TrialEpochs + 1, p.ClipNorm, 5, DecayPatience: 0);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (model, outcome) = LmTraining.Run(data, shard, spec, p with { VocabSize = v }, settings, CPU);
+        double wall = clock.Elapsed.TotalSeconds;
+        model.Dispose();
+        return (outcome, wall);
+    }
+
+    /// <summary>Epochs of the trial loop measure.</summary>
+    const int TrialEpochs = 4;
 }

@@ -112,7 +112,10 @@ public abstract class TextLmRunner(string name, string defaultData, Func<string,
     /// <summary>The models the bench measures: the domain's choice (its default preset's ladders, larger ones too).</summary>
     protected abstract IEnumerable<(LmModelSpec Spec, int Vocab)> BenchModels { get; }
 
+    /// <summary>The preset whose trial loop the benchmark's trial_train and trial_train_share run (the default study's).</summary>
+    protected abstract LmPreset BenchPreset { get; }
+
     /// <inheritdoc />
     public override Either<Problem, IEnumerable<BenchCase>> BenchCases(RunOptions o, int threads, Reporter report)
-        => Right<Problem, IEnumerable<BenchCase>>(LmBench.Cases(Name, BenchModels, threads, $"{SizeUnit}/s"));
+        => Right<Problem, IEnumerable<BenchCase>>(LmBench.Cases(Name, BenchModels, BenchPreset, threads, $"{SizeUnit}/s"));
 }

@@ -12,8 +12,8 @@ public class BenchTests
     /// <summary>A small model of each domain to bench (a new domain adds its own here; the test says so when one is missing).</summary>
     static readonly Dictionary<string, (string Model, string[] Measures)> Small = new()
     {
-        ["lm"] = (Lab.Pipeline.Domains.Lm.LmRunner.Presets.Default.Models[0].Name, ["train_step", "train_mfu", "pipeline_loop", "eval_torch", "eval_ort"]),
-        ["charlm"] = (Lab.Pipeline.Domains.CharLm.CharLmRunner.Presets.Default.Models.Find(m => m.Arch == "rhn").Map(m => m.Name).IfNone(""), ["train_step", "train_mfu", "pipeline_loop", "eval_torch", "eval_ort"]),
+        ["lm"] = (Lab.Pipeline.Domains.Lm.LmRunner.Presets.Default.Models[0].Name, ["train_step", "train_mfu", "pipeline_loop", "trial_train", "trial_train_share", "eval_torch", "eval_ort"]),
+        ["charlm"] = (Lab.Pipeline.Domains.CharLm.CharLmRunner.Presets.Default.Models.Find(m => m.Arch == "rhn").Map(m => m.Name).IfNone(""), ["train_step", "train_mfu", "pipeline_loop", "trial_train", "trial_train_share", "eval_torch", "eval_ort"]),
         ["image"] = (Lab.Stages.Domains.Image.ImagePreset.Shipped.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_torch", "eval_ort"]),
         ["nmt"] = (Lab.Stages.Domains.Nmt.NmtPreset.Shipped.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_torch", "eval_ort", "greedy_ort"]),
         ["speech"] = (Lab.Stages.Domains.Speech.SpeechPreset.Shipped.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_ort"]),
@@ -39,6 +39,7 @@ public class BenchTests
             Assert.Contains(model, r.Model);
             Assert.True(r.Min > 0 && r.Min <= r.Median && r.Median <= r.Max && double.IsFinite(r.Max), $"{r.Measure}: {r.Min} {r.Median} {r.Max}");
             Assert.True(r.Parameters > 0 && r.CpuCores > 0 && r.CpuModel.Length > 0 && r.OnnxRuntimeVersion.Length > 0);
+            if (r.Measure == "trial_train_share") Assert.True(r.Max <= 100, $"training took {r.Max} % of the trial loop's time");
         });
         Assert.Equal(measures.Order(), rows.Select(r => r.Measure).Order());
         Directory.Delete(dir, true);

@@ -20,4 +20,7 @@ public sealed class CharLmRunner() : TextLmRunner("charlm", "data/lm/gutenberg.t
     /// <inheritdoc />
     protected override IEnumerable<(LmModelSpec Spec, int Vocab)> BenchModels =>
         Presets.Default.Models.Map(m => (m, 100));
+
+    /// <inheritdoc />
+    protected override LmPreset BenchPreset => Presets.Default;
 }

@@ -17,4 +17,7 @@ public sealed class LmRunner() : TextLmRunner("lm", "data/lm/gutenberg.txt.gz", 
     protected override IEnumerable<(LmModelSpec Spec, int Vocab)> BenchModels =>
         new[] { 128, 256, 512 }.Select(w => (new LmModelSpec(w, w, 1, 0), 10000))
             .Concat(Presets.Default.Models.Map(m => (m, Presets.Default.VocabSize)));
+
+    /// <inheritdoc />
+    protected override LmPreset BenchPreset => Presets.Default;
 }
