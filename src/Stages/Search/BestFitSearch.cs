@@ -6,7 +6,8 @@ namespace Lab.Stages.Search;
 /// <summary>
 /// The per-shard search for the best-fit model of one family (Hestness et al. 2017, §3): pure and replayable.
 /// <para>On each shard, starting from where the points concluded so far put the best-fit size (see <see cref="Start"/>;
-/// the first shards: the previous shard's best-fit configuration, the first of all a small size at the middle learning
+/// the first shards: the previous shard's best-fit configuration — after a point bound at the size floor the first start
+/// again —, the first of all a small size at the middle learning
 /// rate), the first round measures the start and its four neighbours (one size down and up, half and
 /// twice the learning rate; with <see cref="SearchSettings.Diagonal"/> also one size up at half the rate and one down
 /// at twice it). Then, round by round: the best-fit size is the smallest whose error (at its best learning
@@ -41,10 +42,11 @@ public static class BestFitSearch
         var span = preset;
         var done = new List<ShardResult>();
         var visited = new List<SearchTrial>();
-        var start = new Config(Math.Clamp(preset.SizeLo + s.StartSize, preset.SizeLo, preset.SizeHi), (preset.LrLo + preset.LrHi) / 2);
+        var first = new Config(Math.Clamp(preset.SizeLo + s.StartSize, preset.SizeLo, preset.SizeHi), (preset.LrLo + preset.LrHi) / 2);
+        var start = first;
         for (int k = 0; k < shards; k++)
         {
-            if (k > 0 && s.Guided) start = Start(done, k, shape, sizes);
+            if (k > 0 && s.Guided) start = Start(done, k, shape, sizes, first);
             start = new Config(Math.Clamp(start.Size, span.SizeLo, span.SizeHi), Math.Clamp(start.Lr, span.LrLo, span.LrHi));
             double margin = s.Margin(done.Select(d => d.RelativeNoise).ToList());
             if (s.Grid)
@@ -104,10 +106,18 @@ public static class BestFitSearch
     /// each point's log size uncertain by a step's rounding (sd ln(step)/√12), i.e. the posterior mean of a Bayesian
     /// linear regression; it moves to the data's slope as points accumulate. With fewer than two such points the previous
     /// shard's best-fit configuration; never below it (s(m) does not fall).</para>
+    /// <para>A previous point bound at the bottom of the size ladder (size-floor, small-data) says where the optimum was not
+    /// — below every size tried, at the rate the walk ended on — not where it lies with more data: measured on a corpus no
+    /// preset was tuned for, a walk that started the next shard there (the smallest width at the smallest rate) found a
+    /// larger width at that rate worse and stopped, while one more shard up the optimum was 32 times wider at four times
+    /// the rate. Such a point's successor starts again at <paramref name="first"/> (the preset's start, or the previous
+    /// best-fit size where that is larger), and the walk goes down from there if it must.</para>
     /// </summary>
-    public static Config Start(IReadOnlyList<ShardResult> done, int k, SearchGeometry shape, int sizes)
+    public static Config Start(IReadOnlyList<ShardResult> done, int k, SearchGeometry shape, int sizes, Config? first = null)
     {
         var previous = done[^1].Best;
+        if (first is { } f && (done[^1].BoundBy.Contains("size-floor") || done[^1].BoundBy.Contains("small-data")))
+            previous = new Config(Math.Max(previous.Size, f.Size), f.Lr);
         var located = done.Where(d => d.Located).ToList();
         if (located.Count < 2 || sizes < 2) return previous;
         var x = located.Select(d => Math.Log(shape.ShardSizes[d.Shard])).ToList();
