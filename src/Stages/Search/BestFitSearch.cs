@@ -109,8 +109,8 @@ public static class BestFitSearch
     /// <para>A previous point bound at the bottom of the size ladder (size-floor, small-data) says where the optimum was not
     /// — below every size tried, at the rate the walk ended on — not where it lies with more data: measured on a corpus no
     /// preset was tuned for, a walk that started the next shard there (the smallest width at the smallest rate) found a
-    /// larger width at that rate worse and stopped, while one more shard up the optimum was 32 times wider at four times
-    /// the rate. Such a point's successor starts again at <paramref name="first"/> (the preset's start, or the previous
+    /// larger width at that rate worse and stopped, while one more shard up, reached through larger rates, a model 32 times
+    /// wider was 5 % better. Such a point's successor starts again at <paramref name="first"/> (the preset's start, or the previous
     /// best-fit size where that is larger), and the walk goes down from there if it must.</para>
     /// </summary>
     public static Config Start(IReadOnlyList<ShardResult> done, int k, SearchGeometry shape, int sizes, Config? first = null)
