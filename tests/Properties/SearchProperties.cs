@@ -127,7 +127,7 @@ public class SearchProperties(Xunit.Abstractions.ITestOutputHelper output)
         var (state, ran) = Run(1, sizes, rates, s, F);
         var r = state.Done[0];
         bool found = r.Bracketed && r.Best == new Lab.Stages.Search.Config(opt, lOpt);
-        // the plain count, replayed: every trial before the plain cap would bind is the same, and it binds on the way
+        // the plain count would have stopped it on the way: the walk needed more than the cap's 12 trials
         bool plainWouldStop = ran.Count > 12;
         var near = Run(1, sizes, rates, s with { StartSize = opt }, F);
         var nearPlain = Run(1, sizes, rates, s with { StartSize = opt, MaxTrialsPerShard = 1000 }, F);
