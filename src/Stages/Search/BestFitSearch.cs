@@ -69,10 +69,12 @@ public static class BestFitSearch
             bool capped = false; int round = 0;
             while (true)
             {
-                if (known.Count > 0) span = Grow(span, BestFit(known, margin), known, margin, sizes, rates, preset, s);
-                var ask = known.Count == 0 ? Cross(start, span, s.Diagonal) : Neighbours(BestFit(known, margin), span, s.Diagonal).Where(c => !known.ContainsKey(c)).ToList();
+                // the incumbent of the rounds so far (none before the first)
+                var incumbent = known.Count > 0 ? BestFit(known, margin) : null;
+                if (incumbent is not null) span = Grow(span, incumbent, known, margin, sizes, rates, preset, s);
+                var ask = incumbent is null ? Cross(start, span, s.Diagonal) : Neighbours(incumbent, span, s.Diagonal).Where(c => !known.ContainsKey(c)).ToList();
                 if (ask.Count == 0) break;
-                if (known.Count > 0 && trials.Count + ask.Count > Allowance(s, start, BestFit(known, margin))) { capped = true; break; }
+                if (incumbent is not null && trials.Count + ask.Count > Allowance(s, start, incumbent)) { capped = true; break; }
                 var batch = ask.Select(c => new SearchTrial(k, c.Size, c.Lr, 0, round)).ToList();
                 visited.AddRange(batch);
                 var missing = batch.Where(t => measured(t) is null).ToSeq();
