@@ -118,7 +118,7 @@ public static class BestFitSearch
     public static Config Start(IReadOnlyList<ShardResult> done, int k, SearchGeometry shape, int sizes, Config? first = null)
     {
         var previous = done[^1].Best;
-        if (first is { } f && (done[^1].BoundBy.Contains("size-floor") || done[^1].BoundBy.Contains("small-data")))
+        if (first is { } f && done[^1].FloorBound)
             previous = new Config(Math.Max(previous.Size, f.Size), f.Lr);
         var located = done.Where(d => d.Located).ToList();
         if (located.Count < 2 || sizes < 2) return previous;

@@ -32,8 +32,10 @@ public sealed record ShardResult(int Shard, Config Best, Seq<double> Errors, dou
     public bool Bracketed => BoundBy.IsEmpty;
     /// <summary>In the small-data region: the ladder's smallest size, every measured larger size within the margin.</summary>
     public bool SmallData => BoundBy.Contains("small-data");
+    /// <summary>The best-fit size is the bottom of the size ladder (size-floor or small-data): the optimum lies there or below.</summary>
+    public bool FloorBound => BoundBy.Contains("size-floor") || BoundBy.Contains("small-data");
     /// <summary>The best-fit size is inside the size ladder (not at either end): a point of s(m), not a bound on it.</summary>
-    public bool Located => !BoundBy.Contains("size-floor") && !BoundBy.Contains("small-data") && !BoundBy.Contains("size-cap");
+    public bool Located => !FloorBound && !BoundBy.Contains("size-cap");
     /// <summary>Mean error over seeds.</summary>
     public double Mean => Errors.Average();
     /// <summary>Sample standard deviation over seeds (NaN for one seed).</summary>
