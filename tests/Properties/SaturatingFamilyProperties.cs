@@ -43,19 +43,40 @@ public class SaturatingFamilyProperties
         return (solves && inverts && falls).Label($"theta {string.Join(", ", t.Select(v => v.ToString("G4")))}");
     }
 
-    [Property(MaxTest = 25)]
-    public Property Noise_free_saturating_curves_are_reproduced(PositiveInt seed)
+    /// <summary>A curve of <see cref="Theta"/> drawn by seed, at sizes short of where it lies on its floor (there the shared
+    /// floor cap, below the smallest error by the noise margin, keeps any family from the exact floor), and the worst
+    /// relative miss of the saturating fit (infinite when there is no fit) with a label saying what was fitted.</summary>
+    static (double Worst, string Label) NoiseFreeFit(int seed)
     {
-        var t = Theta(new Random(seed.Get));
-        // (sizes short of where the curve lies on its floor: there the shared floor cap, below the smallest error by
-        // the noise margin, keeps any family from the exact floor)
+        var t = Theta(new Random(seed));
         int n = 14;
         while (n > 8 && Curve(t, n)[^1].Error < 1.1 * t[3]) n--;
         var pts = Curve(t, n);
         return CurveFitter.Fit("sat", pts, Saturating, resamples: 0).Match(
-            f => pts.All(p => Math.Abs(f.Predict(p.M) / p.Error - 1) <= 2e-3)
-                .Label($"worst {pts.Max(p => Math.Abs(f.Predict(p.M) / p.Error - 1)):E2}; true {string.Join(",", t.Select(v => v.ToString("G4")))} fit {string.Join(",", f.Theta.Select(v => v.ToString("G4")))}"),
-            e => false.Label(e.ToString()));
+            f =>
+            {
+                double worst = pts.Max(p => Math.Abs(f.Predict(p.M) / p.Error - 1));
+                return (worst, $"worst {worst:E2}; true {string.Join(",", t.Select(v => v.ToString("G4")))} fit {string.Join(",", f.Theta.Select(v => v.ToString("G4")))}");
+            },
+            e => (double.PositiveInfinity, e.ToString()));
+    }
+
+    [Property(MaxTest = 25)]
+    public Property Noise_free_saturating_curves_are_reproduced(PositiveInt seed)
+    {
+        var (worst, label) = NoiseFreeFit(seed.Get);
+        return (worst <= 2e-3).Label(label);
+    }
+
+    /// <summary>The same claim on a fixed sample of 400 curves, so that a start the fit cannot leave shows in every run
+    /// rather than in about one run of eight (28 of 5,000 curves missed): starts that all lay at alpha = 0 (the bounded solver cannot move a parameter off its
+    /// bound) and differed only in the plateau, which alpha 0 ignores, missed 3 of these 400 curves by 40–80 %.</summary>
+    [Fact]
+    public void Noise_free_saturating_curves_are_reproduced_on_a_fixed_sample()
+    {
+        var missed = Enumerable.Range(1, 400).AsParallel().AsOrdered().Select(seed => (Seed: seed, Fit: NoiseFreeFit(seed)))
+            .Where(r => !(r.Fit.Worst <= 2e-3)).Select(r => $"seed {r.Seed}: {r.Fit.Label}").ToList();
+        Assert.True(missed.Count == 0, string.Join("; ", missed));
     }
 
     [Fact]
