@@ -35,7 +35,12 @@ public class FitFamilyProperties(ITestOutputHelper output)
     public Property Broken_law_reproduces_noise_free_broken_curves(PositiveInt seed)
     {
         var theta = BrokenTheta(seed.Get);
-        var pts = Curve(Broken, theta, 100, 14);
+        // (sizes short of where the curve lies within 10 % of its floor, as in the saturating property: there the floor
+        // cap, below the smallest error by the noise margin, keeps the fit off the exact floor, and the noise read from a
+        // sharp break's third differences is not zero — seed 99 missed by 0.5 %, 35 of 2,000 seeds by 0.1–0.9 %)
+        int n = 14;
+        while (n > 8 && Broken.Predict(theta, 100 * Math.Pow(2, n - 1)) < 1.1 * theta[0]) n--;
+        var pts = Curve(Broken, theta, 100, n);
         return CurveFitter.Fit("broken", pts, Broken, resamples: 0).Match(
             f => pts.All(p => Math.Abs(f.Predict(p.M) / p.Error - 1) <= 1e-3)
                 .Label($"worst {pts.Max(p => Math.Abs(f.Predict(p.M) / p.Error - 1)):E2}; true {string.Join(",", theta.Select(v => v.ToString("G4")))} fit {string.Join(",", f.Theta.Select(v => v.ToString("G4")))}"),
