@@ -68,9 +68,10 @@ public class SaturatingFamilyProperties
         return (worst <= 2e-3).Label(label);
     }
 
-    /// <summary>The same claim on a fixed sample of 400 curves, so that a start the fit cannot leave shows in every run
-    /// rather than in about one run of eight (28 of 5,000 curves missed): starts that all lay at alpha = 0 (the bounded solver cannot move a parameter off its
-    /// bound) and differed only in the plateau, which alpha 0 ignores, missed 3 of these 400 curves by 40–80 %.</summary>
+    /// <summary>The same claim on a fixed sample of 400 curves, so that a start the fit cannot leave shows in every run,
+    /// not only when FsCheck happens to draw seed 67 (the one miss among the seeds 1–100 it draws from): starts that all
+    /// lay at alpha = 0 (the bounded solver cannot move a parameter off its bound) and differed only in the plateau, which
+    /// alpha 0 ignores, missed 3 of these 400 curves (seeds 67, 147, 297) by 48–78 %.</summary>
     [Fact]
     public void Noise_free_saturating_curves_are_reproduced_on_a_fixed_sample()
     {
