@@ -14,10 +14,25 @@ public static class BenchRunner
         int threads = Devices.SetThreads(o.Threads);
         var machine = Reeval.MachineInfo.Read();
         var ort = Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString();
-        var cases = domain.BenchCases(o, threads, report);
-        if (cases.IsLeft) return cases.Map(_ => 0);
+        // on the thread that trains a study's trials, so the figures are those of the loop a trial runs
+        var measured = await TorchThread.Run(() => domain.BenchCases(o, threads, report).Map(cases => Measure(domain, cases, o, repeats, threads, machine, ort, report)));
+        if (measured.IsLeft) return measured.Map(_ => 0);
+        var rows = measured.Match(r => r, _ => []);
+        if (rows.Count == 0) return new Problem($"no {domain.Name} benchmark model's name contains '{o.BenchModel}'", "leave out --model to run them all");
+        report.Table($"{domain.Name} benchmark ({threads} threads; median of {repeats} after a warm-up, range in brackets)",
+            ["model", "parameters", "measure", "median", "range", "unit"],
+            rows.Select(r => new[] { r.Model, r.Parameters.ToString("N0", CultureInfo.InvariantCulture), r.Measure, F(r.Median), $"[{F(r.Min)}, {F(r.Max)}]", r.Unit }));
+        var path = Path.Combine(o.Out, "bench.parquet");
+        await ParquetTable.Write(path, rows);
+        report.Line($"bench: {rows.Count} figures written to {path}");
+        return 0;
+    }
+
+    /// <summary>Every measure of the cases --model picks: one warm-up run, then <paramref name="repeats"/> timed ones (call on the torch thread).</summary>
+    static List<BenchRow> Measure(IDomainRunner domain, IEnumerable<BenchCase> cases, RunOptions o, int repeats, int threads, Reeval.MachineInfo machine, string ort, Reporter report)
+    {
         var rows = new List<BenchRow>();
-        foreach (var c in cases.Match(c => c, _ => []).Where(c => o.BenchModel is null || c.Model.Contains(o.BenchModel, StringComparison.Ordinal)))
+        foreach (var c in cases.Where(c => o.BenchModel is null || c.Model.Contains(o.BenchModel, StringComparison.Ordinal)))
             foreach (var m in c.Measures)
             {
                 m.Once();   // warm-up: first-call allocations, graph optimisation, caches
@@ -32,14 +47,7 @@ public static class BenchRunner
                 rows.Add(row);
                 report.Line($"{c.Model} {m.Measure}: {F(row.Median)} {m.Unit} (median of {repeats}; {F(row.Min)} to {F(row.Max)})");
             }
-        if (rows.Count == 0) return new Problem($"no {domain.Name} benchmark model's name contains '{o.BenchModel}'", "leave out --model to run them all");
-        report.Table($"{domain.Name} benchmark ({threads} threads; median of {repeats} after a warm-up, range in brackets)",
-            ["model", "parameters", "measure", "median", "range", "unit"],
-            rows.Select(r => new[] { r.Model, r.Parameters.ToString("N0", CultureInfo.InvariantCulture), r.Measure, F(r.Median), $"[{F(r.Min)}, {F(r.Max)}]", r.Unit }));
-        var path = Path.Combine(o.Out, "bench.parquet");
-        await ParquetTable.Write(path, rows);
-        report.Line($"bench: {rows.Count} figures written to {path}");
-        return 0;
+        return rows;
     }
 
     static string F(double v) => v.ToString(v >= 100 ? "N0" : "G3", CultureInfo.InvariantCulture);

@@ -77,7 +77,7 @@ public static class StudyRunner
             if (moved.IsLeft) return moved.Map(_ => new List<PlanRow>());
         }
         files = files with { Holds = await StudyIdentity.Read(files) };
-        var grid = domain.Plan(o, files, report);
+        var grid = await TorchThread.Run(() => domain.Plan(o, files, report));
         if (grid.IsLeft) return grid;
         var space = StudySearch.Index(grid.Match(g => g, _ => []));
         if (space.Count == 0) return new Problem($"{domain.Name}: the preset offers no model to train");
@@ -156,7 +156,7 @@ public static class StudyRunner
             return false;
         }
         Either<Problem, TrialRow> result;
-        try { result = domain.Trial(row, files, threads, report, tag); }
+        try { result = await TorchThread.Run(() => domain.Trial(row, files, threads, report, tag)); }
         catch (OperationCanceledException) when (Interrupts.Requested)
         {
             return Stopped(files, $"trial {row.Index} ({row.TrialId}: shard {row.ShardIndex}, {row.Model}, lr {row.LearningRate}) was abandoned in training and nothing of it was written");

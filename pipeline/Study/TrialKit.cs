@@ -64,12 +64,12 @@ public static class TrialKit
                     outputClasses, family(model), counts[name(model)]) with { Reserve = extraModels.Contains(name(model)) || extraRates.Contains(lr) }).ToList();
     }
 
-    /// <summary>Trainable parameters of a model, counted on a throw-away instance built on the CPU.</summary>
-    public static long CountParameters(Func<TorchSharp.torch.nn.Module> build)
+    /// <summary>Trainable parameters of a model, counted on a throw-away instance built on the CPU (on the torch thread).</summary>
+    public static long CountParameters(Func<TorchSharp.torch.nn.Module> build) => TorchThread.Invoke(() =>
     {
         using var m = build();
         return m.parameters().Sum(p => p.numel());
-    }
+    });
 
     /// <summary>
     /// How a planned trial trains: the preset's budget, patience, clipping and learning-rate decay on plateau, the trial's
