@@ -28,6 +28,16 @@ public sealed record TrialRow
     [JsonPropertyName("best_epoch")] public int BestEpoch { get; init; }
     [JsonPropertyName("train_seconds")] public double TrainSeconds { get; init; }
     [JsonPropertyName("train_units_per_second")] public double TrainUnitsPerSecond { get; init; }
+    /// <summary>The training loop's time outside its batches: validation after each epoch and the best weights'
+    /// snapshots (NaN in rows written before this column).</summary>
+    [JsonPropertyName("validation_seconds"), System.ComponentModel.DefaultValue(double.NaN)] public double ValidationSeconds { get; init; } = double.NaN;
+    /// <summary>Export to ONNX and writing the graphs (NaN: not recorded).</summary>
+    [JsonPropertyName("export_seconds"), System.ComponentModel.DefaultValue(double.NaN)] public double ExportSeconds { get; init; } = double.NaN;
+    /// <summary>ONNX Runtime sessions and the measurements of the metrics (NaN: not recorded).</summary>
+    [JsonPropertyName("evaluate_seconds"), System.ComponentModel.DefaultValue(double.NaN)] public double EvaluateSeconds { get; init; } = double.NaN;
+    /// <summary>The whole trial: model, training loop, export and evaluation (NaN: not recorded). What is not training
+    /// is the trial's overhead: 1 − train_seconds / trial_seconds.</summary>
+    [JsonPropertyName("trial_seconds"), System.ComponentModel.DefaultValue(double.NaN)] public double TrialSeconds { get; init; } = double.NaN;
     [JsonPropertyName("val_cross_entropy")] public double ValCrossEntropy { get; init; } = double.NaN;
     [JsonPropertyName("val_perplexity")] public double ValPerplexity { get; init; } = double.NaN;
     [JsonPropertyName("test_cross_entropy")] public double TestCrossEntropy { get; init; } = double.NaN;

@@ -117,6 +117,7 @@ public static class TrialKit
     public static TrialRow Trained(TrialRow row, Lab.Stages.Train.TrainOutcome o, long parameters) => row with
     {
         Parameters = parameters, Epochs = o.Epochs, BestEpoch = o.BestEpoch, TrainSeconds = o.Seconds, TrainUnitsPerSecond = o.UnitsPerSecond,
+        ValidationSeconds = o.LoopSeconds - o.Seconds,
         Status = o.Status.Text(), Reason = o.Reason, ValCrossEntropyTorch = o.BestValidation, StoppedBy = o.StoppedBy, LrDecays = o.Decays,
         TrainUnits = o.UnitsSeen, TrainFlops = 6.0 * parameters * o.UnitsSeen,
         ValCurve = string.Join(';', o.ValidationCurve.Map(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)))
@@ -140,21 +141,30 @@ public static class TrialKit
         Func<string, int>? sessionThreads = null) where TNet : TorchSharp.torch.nn.Module
         => Guard(start, row =>
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var (net, outcome) = report.Step(label, train);
             using (net)
             {
                 row = Trained(row, outcome, row.Parameters > 0 ? row.Parameters : net.parameters().Sum(t => t.numel()));
-                if (outcome.Status != TrialStatus.Ok) return row;
+                if (outcome.Status != TrialStatus.Ok) return row with { TrialSeconds = clock.Elapsed.TotalSeconds };
+                double exported = clock.Elapsed.TotalSeconds;
                 net.to(CPU);
                 var graphs = export(net);
                 var onnxRel = StudyFiles.ModelRelative(plan.TrialId);
                 foreach (var (suffix, bytes) in graphs.OrderBy(g => g.Suffix.Length == 0))
                     Io.AtomicFile.WriteAllBytes(Path.Combine(files.Dir, suffix.Length == 0 ? onnxRel : Path.ChangeExtension(onnxRel, suffix)), bytes);
+                double evaluated = clock.Elapsed.TotalSeconds;
                 var sessions = graphs.Select(g => Lab.Stages.Evaluate.OrtSessions.Open(g.Bytes, sessionThreads?.Invoke(g.Suffix) ?? threads)).ToArray();
                 try
                 {
                     var main = graphs.First(g => g.Suffix.Length == 0).Bytes;
-                    return evaluate(sessions, outcome, row) with { OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(main), OrtProvider = Lab.Stages.Evaluate.OrtSessions.Current };
+                    var measured = evaluate(sessions, outcome, row);
+                    double end = clock.Elapsed.TotalSeconds;
+                    return measured with
+                    {
+                        OnnxPath = onnxRel, OnnxSha256 = Hashing.Sha256(main), OrtProvider = Lab.Stages.Evaluate.OrtSessions.Current,
+                        ExportSeconds = evaluated - exported, EvaluateSeconds = end - evaluated, TrialSeconds = end
+                    };
                 }
                 finally { foreach (var s in sessions) s.Dispose(); }
             }

@@ -25,6 +25,10 @@ public class EndToEndTests(SmokeRunFixture smoke)
         Assert.Equal(plan.Count, trials.Count);
         Assert.All(trials, t => Assert.Equal("ok", t.Status));
         Assert.All(trials, t => Assert.True(Math.Abs(t.OrtTorchGap) < 1e-4, $"ORT−torch gap {t.OrtTorchGap}"));
+        // where a trial's time went: its parts are recorded and add up to no more than the whole
+        Assert.All(trials, t => Assert.True(t.TrainSeconds > 0 && t.ValidationSeconds > 0 && t.ExportSeconds > 0 && t.EvaluateSeconds > 0
+            && t.TrainSeconds + t.ValidationSeconds + t.ExportSeconds + t.EvaluateSeconds <= t.TrialSeconds,
+            $"train {t.TrainSeconds}, validation {t.ValidationSeconds}, export {t.ExportSeconds}, evaluate {t.EvaluateSeconds}, trial {t.TrialSeconds}"));
         var curve = Rows<CurveRow>(Path.Combine(outDir, "curve.parquet"));
         Assert.Equal(preset.Shards.MinShards, curve.Count);   // the slice holds exactly the smoke ladder's three shards (2k, 4k, 8k tokens)
         Assert.All(curve, c => Assert.Equal(preset.Search.Seeds, c.Seeds));

@@ -2,10 +2,11 @@ using LanguageExt;
 namespace Lab.Stages.Train;
 
 /// <summary>What training did: its status (<see cref="TrialStatus"/>), why it stopped (<see cref="StopReasons"/>), epochs run,
-/// best validation loss, time and throughput.</summary>
+/// best validation loss, time and throughput. <paramref name="Seconds"/> counts the training batches only;
+/// <paramref name="LoopSeconds"/> the whole loop (validation after each epoch and the best weights' snapshots too).</summary>
 public sealed record TrainOutcome(
     TrialStatus Status, string Reason, int Epochs, int BestEpoch, double BestValidation, double Seconds,
-    long UnitsSeen, Seq<double> ValidationCurve, string StoppedBy = StopReasons.EarlyStop, int Decays = 0)
+    long UnitsSeen, Seq<double> ValidationCurve, string StoppedBy = StopReasons.EarlyStop, int Decays = 0, double LoopSeconds = double.NaN)
 {
     /// <summary>Training units (tokens, images, ...) per second of training.</summary>
     public double UnitsPerSecond => Seconds > 0 ? UnitsSeen / Seconds : 0;

@@ -85,7 +85,7 @@ public static class Trainer
             opt.Dispose();
         }
         model.eval();
-        return new TrainOutcome(status, reason, epochs, bestEpoch, bestVal, trainSeconds, units, curve.ToSeq(), stoppedBy, decays);
+        return new TrainOutcome(status, reason, epochs, bestEpoch, bestVal, trainSeconds, units, curve.ToSeq(), stoppedBy, decays, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>One training step, as every trial and the benchmarks run it: zero the gradients, the batch's loss, and
