@@ -6,9 +6,9 @@ namespace Lab.Pipeline;
 /// The one thread of a process that runs torch work (trials, and the throw-away models that count parameters).
 /// libtorch's CPU build parallelises with GNU OpenMP, which keeps a team of worker threads per thread that opens a
 /// parallel region and lets its idle workers spin only while the process's OpenMP threads fit the cores; past that
-/// (a second team: one more thread than 2 cores hold) they sleep at once and every parallel region must wake them.
-/// A study's async loop resumed its trials on whichever thread-pool thread it was given, so each new one grew a team:
-/// the trainer and its worker then slept about a quarter of the time (docs/bench.md). All torch work on one
+/// (on 2 cores, as soon as a second team exists) they spin 100 times and sleep, and every parallel region must wake
+/// them. A study's async loop resumed its trials on whichever thread-pool thread it was given, so each new one grew a
+/// team: the trainer and its worker then used ~80 % and ~65 % of a core (docs/bench.md). All torch work on one
 /// long-lived thread keeps one team, as <c>pipeline bench</c> (on the main thread) always had.
 /// </summary>
 public static class TorchThread
