@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Lab.Pipeline;
 
 /// <summary>
-/// The one thread of a process that runs torch work (trials, and the throw-away models that count parameters).
+/// The one thread of a process that runs torch work (trials, the planning's throw-away models, benchmarks).
 /// libtorch's CPU build parallelises with GNU OpenMP, which keeps a team of worker threads per thread that opens a
 /// parallel region and lets its idle workers spin only while the process's OpenMP threads fit the cores; past that
 /// (on 2 cores, as soon as a second team exists) they spin 100 times and sleep, and every parallel region must wake
@@ -35,7 +35,4 @@ public static class TorchThread
         });
         return done.Task;
     }
-
-    /// <summary>Runs <paramref name="work"/> on the torch thread and waits for it (for synchronous callers).</summary>
-    public static T Invoke<T>(Func<T> work) => Run(work).GetAwaiter().GetResult();
 }

@@ -18,34 +18,34 @@ public class TorchThreadTests
 
         var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => TorchThread.Run<int>(() => throw new InvalidOperationException("inside")));
         Assert.Equal("inside", thrown.Message);
-        // a trial that counts parameters from the torch thread calls Invoke there: inline, not queued behind itself
-        var nested = TorchThread.Run(() => TorchThread.Invoke(() => Environment.CurrentManagedThreadId));
+        // work that asks for the torch thread from the torch thread runs inline, not queued behind itself
+        var nested = TorchThread.Run(() => TorchThread.Run(() => Environment.CurrentManagedThreadId).GetAwaiter().GetResult());
         Assert.Same(nested, await Task.WhenAny(nested, Task.Delay(TimeSpan.FromSeconds(30))));   // else it waited for itself
         Assert.Equal(ids[0].CurrentManagedThreadId, await nested);
     }
 
     [Fact]
-    public void Torch_parallel_work_from_several_callers_keeps_one_team_of_OpenMP_workers()
+    public async Task Torch_parallel_work_from_several_callers_keeps_one_team_of_OpenMP_workers()
     {
         // OpenMP workers are created by the thread that opens a parallel region and inherit its name (Linux)
         static int Named(string name) => Directory.GetDirectories("/proc/self/task")
             .Count(t => { try { return File.ReadAllText(Path.Combine(t, "comm")).Trim() == name; } catch (IOException) { return false; } });
         Assert.True(OperatingSystem.IsLinux(), "thread names are read from /proc");
         // two threads open a team (the tests pin torch to one; set on the torch thread, put back after)
-        int before = TorchThread.Invoke(() => { int n = torch.get_num_threads(); torch.set_num_threads(2); return n; });
+        int before = await TorchThread.Run(() => { int n = torch.get_num_threads(); torch.set_num_threads(2); return n; });
         try
         {
             static double Parallel() { using var x = torch.ones(1 << 22); using var y = x.mul(2).sum(); return y.item<float>(); }
-            Assert.Equal(2.0 * (1 << 22), TorchThread.Invoke(Parallel));
+            Assert.Equal(2.0 * (1 << 22), await TorchThread.Run(Parallel));
             int team = Named("torch");
             Assert.True(team >= 2, $"the torch thread and its OpenMP worker: {team} thread(s) named 'torch'");
             for (int i = 0; i < 4; i++)
             {
-                var caller = new Thread(() => TorchThread.Invoke(Parallel)) { Name = $"caller{i}" };
+                var caller = new Thread(() => TorchThread.Run(Parallel).GetAwaiter().GetResult()) { Name = $"caller{i}" };
                 caller.Start(); caller.Join();
             }
             Assert.Equal(team, Named("torch"));
         }
-        finally { TorchThread.Invoke(() => { torch.set_num_threads(before); return 0; }); }
+        finally { await TorchThread.Run(() => { torch.set_num_threads(before); return 0; }); }
     }
 }
