@@ -113,9 +113,8 @@ public static class Cli
         trial.SetAction(async (pr, ct) =>
         {
             var reporter = NewReporter(pr.GetValue(quiet));
-            var used = Provider(pr.GetValue(ortProvider)!, reporter);
-            if (used.IsLeft) return used.Match(_ => 0, problem => { reporter.Error(problem.ToString()); return problem.ExitCode; });
-            var result = await Lab.Pipeline.Study.StudyRunner.Trial(pr.GetValue(planFile)!, pr.GetValue(index), pr.GetValue(threads), reporter);
+            var result = await Provider(pr.GetValue(ortProvider)!, reporter)
+                .BindAsync(_ => Lab.Pipeline.Study.StudyRunner.Trial(pr.GetValue(planFile)!, pr.GetValue(index), pr.GetValue(threads), reporter));
             return result.Match(code => code, problem => { reporter.Error(problem.ToString()); return problem.ExitCode; });
         });
         var gather = new Command("gather", "union the finished trials of a plan, fit the curve, list missing or failed trials") { planFile, target, quiet };

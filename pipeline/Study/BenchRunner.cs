@@ -16,16 +16,19 @@ public static class BenchRunner
         var ort = Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString();
         // on the thread that trains a study's trials, so the figures are those of the loop a trial runs
         var measured = await TorchThread.Run(() => domain.BenchCases(o, threads, report).Map(cases => Measure(domain, cases, o, repeats, threads, machine, ort, report)));
-        if (measured.IsLeft) return measured.Map(_ => 0);
-        var rows = measured.Match(r => r, _ => []);
-        if (rows.Count == 0) return new Problem($"no {domain.Name} benchmark model's name contains '{o.BenchModel}'", "leave out --model to run them all");
-        report.Table($"{domain.Name} benchmark ({threads} threads; median of {repeats} after a warm-up, range in brackets)",
-            ["model", "parameters", "measure", "median", "range", "unit"],
-            rows.Select(r => new[] { r.Model, r.Parameters.ToString("N0", CultureInfo.InvariantCulture), r.Measure, F(r.Median), $"[{F(r.Min)}, {F(r.Max)}]", r.Unit }));
-        var path = Path.Combine(o.Out, "bench.parquet");
-        await ParquetTable.Write(path, rows);
-        report.Line($"bench: {rows.Count} figures written to {path}");
-        return 0;
+        return await measured
+            .Bind(rows => rows.Count > 0 ? Right<Problem, List<BenchRow>>(rows)
+                : Left<Problem, List<BenchRow>>(new Problem($"no {domain.Name} benchmark model's name contains '{o.BenchModel}'", "leave out --model to run them all")))
+            .MapAsync(async rows =>
+            {
+                report.Table($"{domain.Name} benchmark ({threads} threads; median of {repeats} after a warm-up, range in brackets)",
+                    ["model", "parameters", "measure", "median", "range", "unit"],
+                    rows.Select(r => new[] { r.Model, r.Parameters.ToString("N0", CultureInfo.InvariantCulture), r.Measure, F(r.Median), $"[{F(r.Min)}, {F(r.Max)}]", r.Unit }));
+                var path = Path.Combine(o.Out, "bench.parquet");
+                await ParquetTable.Write(path, rows);
+                report.Line($"bench: {rows.Count} figures written to {path}");
+                return 0;
+            });
     }
 
     /// <summary>Every measure of the cases --model picks: one warm-up run, then <paramref name="repeats"/> timed ones (call on the torch thread).</summary>

@@ -65,12 +65,17 @@ public static class SlurmSubmit
     }
 
     /// <summary>Advances the search and submits its next round (or, when it has concluded, the gather job); prints the job ids.</summary>
-    public static async Task<Either<Problem, int>> Run(SubmitOptions o, Reporter report)
+    public static Task<Either<Problem, int>> Run(SubmitOptions o, Reporter report)
     {
         var files = StudyFiles.OfPlan(o.Plan);
-        var advanced = await StudyRunner.Exclusive(files.Dir, "submit", report, TimeSpan.FromMinutes(10), () => StudyRunner.Advance(files, report));
-        if (advanced.IsLeft) return advanced.Map(_ => 0);
-        var (next, total) = advanced.Match(a => a, _ => ([], 0));
+        return StudyRunner.Exclusive(files.Dir, "submit", report, TimeSpan.FromMinutes(10), () => StudyRunner.Advance(files, report))
+            .ToAsync().Bind(a => Submit(o, files, a.Next, a.Total, report).ToAsync()).ToEither();
+    }
+
+    /// <summary>Writes the round's scripts and submits them: the trials' array and the next round after it, or the
+    /// gather job when the search has concluded (only the scripts with --dry-run).</summary>
+    static Either<Problem, int> Submit(SubmitOptions o, StudyFiles files, List<PlanRow> next, int total, Reporter report)
+    {
         var dir = Path.Combine(files.Dir, "slurm");
         Directory.CreateDirectory(dir);
         var (trials, chain, gather) = Scripts(o, next.Select(r => r.Index).ToList());
@@ -79,11 +84,7 @@ public static class SlurmSubmit
         if (next.Count == 0)
         {
             report.Line($"the search has concluded every shard ({total} trials): wrote {gatherPath}");
-            if (o.DryRun) return 0;
-            var g = Sbatch(["--parsable", gatherPath]);
-            if (g.IsLeft) return g.Map(_ => 0);
-            report.Plain($"gather job {g.Match(id => id, _ => "")}");
-            return 0;
+            return o.DryRun ? 0 : Sbatch(["--parsable", gatherPath]).Map(id => Submitted(report, ("gather", id)));
         }
         var trialsPath = Path.Combine(dir, "trials.sbatch");
         var nextPath = Path.Combine(dir, "next.sbatch");
@@ -91,13 +92,15 @@ public static class SlurmSubmit
         AtomicFile.WriteAllText(nextPath, chain);
         report.Line($"wrote {trialsPath} ({next.Count} array tasks: trials {string.Join(", ", next.Select(r => r.Index))} of {total}), {nextPath} and {gatherPath}");
         if (o.DryRun) return 0;
-        var first = Sbatch(["--parsable", trialsPath]);
-        if (first.IsLeft) return first.Map(_ => 0);
-        var arrayId = first.Match(id => id, _ => "");
-        var second = Sbatch(["--parsable", $"--dependency=afterany:{arrayId}", nextPath]);
-        if (second.IsLeft) return second.Map(_ => 0);
-        report.Plain($"trials job {arrayId}");
-        report.Plain($"next-round job {second.Match(id => id, _ => "")}");
+        return from arrayId in Sbatch(["--parsable", trialsPath])
+               from nextId in Sbatch(["--parsable", $"--dependency=afterany:{arrayId}", nextPath])
+               select Submitted(report, ("trials", arrayId), ("next-round", nextId));
+    }
+
+    /// <summary>Prints the submitted jobs' ids, one line each (scripts read them); exit code 0.</summary>
+    static int Submitted(Reporter report, params (string What, string Id)[] jobs)
+    {
+        foreach (var (what, id) in jobs) report.Plain($"{what} job {id}");
         return 0;
     }
 

@@ -19,67 +19,70 @@ public static class StudyRunner
     public static Task<Either<Problem, int>> Run(IDomainRunner domain, RunOptions o, Reporter report)
         => Exclusive(o.Out, "run", report, null, () => RunHeld(domain, o, report), before: () => Admissible(o));
 
-    static async Task<Either<Problem, int>> RunHeld(IDomainRunner domain, RunOptions o, Reporter report)
+    static Task<Either<Problem, int>> RunHeld(IDomainRunner domain, RunOptions o, Reporter report)
     {
         var clock = Stopwatch.StartNew();
         var files = new StudyFiles(o.Out);
         var results = new TrialCache(files, report);
-        var planned = await PlanHeld(domain, o, report, results);
-        if (planned.IsLeft) return planned.Map(_ => 0);
-        int threads = Devices.SetThreads(o.Threads), trained = 0;
-        // failed trials of an earlier run are tried again first (a failure may have been transient)
-        foreach (var row in planned.Match(p => p, _ => []))
-            if (results.Read(row.TrialId) is { Outcome: TrialStatus.Failed })
-            {
-                if (Interrupts.Requested) return Stopped(files, "no trial was under way");
-                var again = await RunOne(domain, files, row, threads, report, $"[{row.Index + 1}] again", results);
-                if (again.IsLeft) return again.Map(_ => 0);
-                trained++;
-            }
-        while (true)
-        {
-            var advanced = await Advance(files, report, results);
-            if (advanced.IsLeft) return advanced.Map(_ => 0);
-            var (next, total) = advanced.Match(a => a, _ => ([], 0));
-            if (next.Count == 0) break;
-            if (o.Jobs > 1 && next.Count > 1)
-            {
-                var round = await RoundWorkers.Run(files, next, o.Jobs, threads, o.Provider, report, total);
-                if (round.IsLeft) return round.Map(_ => 0);
-                // a worker that ended well without a result would have the loop ask for the same trial for ever
-                if (next.FirstOrDefault(row => results.Reread(row.TrialId) is null) is { } lost)
-                    return new Problem($"trial {lost.Index} ({lost.TrialId}): its worker ended without writing a result",
-                        $"run it alone to see why: pipeline trial --plan {files.Plan} --index {lost.Index}");
-                trained += round.Match(n => n, _ => 0);
-                continue;
-            }
-            foreach (var row in next)
-            {
-                if (Interrupts.Requested) return Stopped(files, "no trial was under way");
-                var done = await RunOne(domain, files, row, threads, report, $"[{row.Index + 1}/{total}]", results);
-                if (done.IsLeft) return done.Map(_ => 0);
-                if (done.Match(t => t, _ => false)) trained++;
-            }
-        }
-        return await Gather(files, report, clock.Elapsed, trained, o.TargetError);
+        return (from planned in PlanHeld(domain, o, report, results).ToAsync()
+                let threads = Devices.SetThreads(o.Threads)
+                // failed trials of an earlier run are tried again first (a failure may have been transient)
+                from again in OneByOne(files, planned.Where(row => results.Read(row.TrialId) is { Outcome: TrialStatus.Failed }),
+                    row => RunOne(domain, files, row, threads, report, $"[{row.Index + 1}] again", results))
+                from trained in Rounds(domain, o, files, threads, report, results, again)
+                from code in Gather(files, report, clock.Elapsed, trained, o.TargetError).ToAsync()
+                select code).ToEither();
     }
+
+    /// <summary>Advance → the round's trials, until the search asks for none; the number of trials trained.</summary>
+    static EitherAsync<Problem, int> Rounds(IDomainRunner domain, RunOptions o, StudyFiles files, int threads, Reporter report, TrialCache results, int trained)
+        => Advance(files, report, results).ToAsync().Bind(a => a.Next.Count == 0
+            ? RightAsync<Problem, int>(trained)
+            : Round(domain, o, files, a.Next, a.Total, threads, report, results).Bind(n => Rounds(domain, o, files, threads, report, results, trained + n)));
+
+    /// <summary>One round's trials: one by one in this process, or with --jobs N in worker processes.</summary>
+    static EitherAsync<Problem, int> Round(IDomainRunner domain, RunOptions o, StudyFiles files, List<PlanRow> next, int total, int threads, Reporter report, TrialCache results)
+        => o.Jobs > 1 && next.Count > 1
+            ? RoundWorkers.Run(files, next, o.Jobs, threads, o.Provider, report, total).ToAsync()
+                .Bind(n => AllWritten(files, next, results).Map(_ => n))
+            : OneByOne(files, next, row => RunOne(domain, files, row, threads, report, $"[{row.Index + 1}/{total}]", results));
+
+    /// <summary>A worker that ended well without a result would have the loop ask for the same trial for ever.</summary>
+    static EitherAsync<Problem, Unit> AllWritten(StudyFiles files, List<PlanRow> round, TrialCache results)
+        => round.Aggregate(RightAsync<Problem, Unit>(unit), (done, row) => done.Bind(_ => LostIf(files, row, results)));
+
+    static EitherAsync<Problem, Unit> LostIf(StudyFiles files, PlanRow row, TrialCache results)
+        => RightAsync<Problem, TrialRow?>(results.Reread(row.TrialId)).Bind(r => r is null
+            ? LeftAsync<Problem, Unit>(new Problem($"trial {row.Index} ({row.TrialId}): its worker ended without writing a result",
+                $"run it alone to see why: pipeline trial --plan {files.Plan} --index {row.Index}"))
+            : RightAsync<Problem, Unit>(unit));
+
+    /// <summary>Runs the trials one after another (a stop request ends the command between two trials); the number
+    /// trained now, or the first problem (the trials after it are not run).</summary>
+    static EitherAsync<Problem, int> OneByOne(StudyFiles files, IEnumerable<PlanRow> rows, Func<PlanRow, Task<Either<Problem, bool>>> run)
+        => rows.ToList().Aggregate(RightAsync<Problem, int>(0), (count, row) => count.Bind(n =>
+            (Interrupts.Requested ? Task.FromResult(Left<Problem, bool>(Stopped(files, "no trial was under way"))) : run(row))
+                .ToAsync().Map(trained => n + (trained ? 1 : 0))));
 
     /// <summary>Prepares the data, writes space.parquet and plan.parquet with the search's first round.</summary>
     public static Task<Either<Problem, List<PlanRow>>> Plan(IDomainRunner domain, RunOptions o, Reporter report)
         => Exclusive(o.Out, "plan", report, null, () => PlanHeld(domain, o, report), before: () => Admissible(o));
 
-    static async Task<Either<Problem, List<PlanRow>>> PlanHeld(IDomainRunner domain, RunOptions o, Reporter report, TrialCache? cache = null)
+    static Task<Either<Problem, List<PlanRow>>> PlanHeld(IDomainRunner domain, RunOptions o, Reporter report, TrialCache? cache = null)
+        => (from moved in (o.StartOver ? StartOver(new StudyFiles(o.Out), report) : Task.FromResult(Right<Problem, Unit>(unit))).ToAsync()
+            from files in RightAsync<Problem, StudyFiles>(Held(new StudyFiles(o.Out)))
+            from grid in TorchThread.Run(() => domain.Plan(o, files, report)).ToAsync()
+            from space in WriteSpace(domain, files, grid, report).ToAsync()
+            from first in Advance(files, report, cache ?? new TrialCache(files, report), announce: false).ToAsync()
+            select first.Plan).ToEither();
+
+    /// <summary>The folder's files with what it held before (<see cref="StudyFiles.Holds"/>).</summary>
+    static async Task<StudyFiles> Held(StudyFiles files) => files with { Holds = await StudyIdentity.Read(files) };
+
+    /// <summary>Writes space.parquet (the preset's rows and the reserve) and says what it holds.</summary>
+    static async Task<Either<Problem, List<PlanRow>>> WriteSpace(IDomainRunner domain, StudyFiles files, List<PlanRow> grid, Reporter report)
     {
-        var files = new StudyFiles(o.Out);
-        if (o.StartOver)
-        {
-            var moved = await StartOver(files, report);
-            if (moved.IsLeft) return moved.Map(_ => new List<PlanRow>());
-        }
-        files = files with { Holds = await StudyIdentity.Read(files) };
-        var grid = await TorchThread.Run(() => domain.Plan(o, files, report));
-        if (grid.IsLeft) return grid;
-        var space = StudySearch.Index(grid.Match(g => g, _ => []));
+        var space = StudySearch.Index(grid);
         if (space.Count == 0) return new Problem($"{domain.Name}: the preset offers no model to train");
         await ParquetTable.Write(files.Space, space);
         var preset = space.Where(r => !r.Reserve).ToList();
@@ -94,32 +97,34 @@ public static class StudyRunner
                     $"{string.Join(" + ", families)} × {preset.Select(r => r.LearningRate).Distinct().Count()} learning rates; " +
                     $"{domain.Search(space[0].Preset, files).Match(x => x.Seeds, _ => 0)} seeds at each shard's best fit" +
                     (reserve.Count == 0 ? "" : $"; ladders grow when a walk binds at an end, into {string.Join(", ", reserve)}"));
-        var advanced = await Advance(files, report, cache ?? new TrialCache(files, report), announce: false);
-        if (advanced.IsLeft) return advanced.Map(_ => new List<PlanRow>());
-        return await ReadPlan(files);
+        return space;
     }
 
     /// <summary>
     /// Replays the search over the finished trials and appends the trials of its next round that plan.parquet lacks
     /// (rows keep their index; new ones are numbered on). Returns the round's trials that have no result yet (empty when
-    /// the search has concluded every shard) and the plan's length.
+    /// the search has concluded every shard), the plan's length and the plan.
     /// </summary>
-    public static async Task<Either<Problem, (List<PlanRow> Next, int Total)>> Advance(StudyFiles files, Reporter report, TrialCache? cache = null, bool announce = true)
+    public static Task<Either<Problem, (List<PlanRow> Next, int Total, List<PlanRow> Plan)>> Advance(StudyFiles files, Reporter report, TrialCache? cache = null, bool announce = true)
+        => (from rows in ReadSpace(files).ToAsync()
+            from domain in DomainRegistry.Find(rows[0].Domain).ToAsync()
+            from settings in domain.Search(rows[0].Preset, files).ToAsync()
+            from plan in (File.Exists(files.Plan) ? ReadPlan(files) : Task.FromResult(Right<Problem, List<PlanRow>>([]))).ToAsync()
+            from results in RightAsync<Problem, TrialCache>((cache ?? new TrialCache(files, report)).Refresh())
+            from step in RightAsync<Problem, (List<PlanRow>, int, List<PlanRow>)>(Extend(files, report, rows, domain, settings, plan, results, announce))
+            select step).ToEither();
+
+    /// <summary>space.parquet's rows; a missing or empty table says to plan first.</summary>
+    static async Task<Either<Problem, List<PlanRow>>> ReadSpace(StudyFiles files)
+        => (await ParquetTable.Read<PlanRow>(files.Space)).MapLeft(p => p with { Fix = "run `pipeline plan` first" })
+            .Bind(rows => rows.Count == 0 ? Left<Problem, List<PlanRow>>(new Problem($"{files.Space}: no rows", "run `pipeline plan` again")) : rows);
+
+    /// <summary>The replay's next round: new trials appended to plan.parquet, and those of the round without a result.</summary>
+    static async Task<(List<PlanRow> Next, int Total, List<PlanRow> Plan)> Extend(StudyFiles files, Reporter report, List<PlanRow> space, IDomainRunner domain,
+        Lab.Stages.Search.SearchSettings settings, List<PlanRow> plan, TrialCache results, bool announce)
     {
-        var results = cache ?? new TrialCache(files, report);
-        var space = await ParquetTable.Read<PlanRow>(files.Space);
-        if (space.IsLeft) return space.Map(_ => (new List<PlanRow>(), 0)).MapLeft(p => p with { Fix = "run `pipeline plan` first" });
-        var rows = space.Match(s => s, _ => []);
-        if (rows.Count == 0) return new Problem($"{files.Space}: no rows", "run `pipeline plan` again");
-        var domain = DomainRegistry.Find(rows[0].Domain);
-        if (domain.IsLeft) return domain.Map(_ => (new List<PlanRow>(), 0));
-        var d = domain.Match(x => x, _ => throw new UnreachableException());
-        var found = d.Search(rows[0].Preset, files);
-        if (found.IsLeft) return found.Map(_ => (new List<PlanRow>(), 0));
-        var settings = found.Match(x => x, _ => throw new UnreachableException());
-        string metric = d.Curves(rows)[0].ValMetric;
-        var searches = StudySearch.Replay(rows, settings, results.Read, metric);
-        var plan = File.Exists(files.Plan) ? (await ReadPlan(files)).Match(p => p, _ => []) : [];
+        string metric = domain.Curves(space)[0].ValMetric;
+        var searches = StudySearch.Replay(space, settings, results.Read, metric);
         var known = plan.Select(p => p.TrialId).ToHashSet();
         var earlier = plan.Select(p => (Plan: p, Result: results.Read(p.TrialId))).Where(x => x.Result is not null).Select(x => (x.Plan, x.Result!)).ToList();
         var added = searches.SelectMany(f => f.Visited).Where(r => !known.Contains(r.TrialId)).DistinctBy(r => r.TrialId)
@@ -134,7 +139,7 @@ public static class StudyRunner
         if (next.Count > 0 && announce)
             report.Line($"round: {string.Join("; ", searches.Where(f => f.Next.Count > 0).Select(f => $"{f.Family} shard {f.Next[0].ShardIndex}: " +
                 string.Join(", ", f.Next.Select(r => r.Replicate > 0 ? $"{r.Model} lr {r.LearningRate:G3} seed {r.Replicate + 1}" : $"{r.Model} lr {r.LearningRate:G3}"))))}");
-        return (next, plan.Count);
+        return (next, plan.Count, plan);
     }
 
     static async Task<Either<Problem, List<PlanRow>>> ReadPlan(StudyFiles files) => await ParquetTable.Read<PlanRow>(files.Plan);
@@ -143,14 +148,17 @@ public static class StudyRunner
     /// under locks/): a worker that finds it claimed waits for the other to finish, then reads its result — so concurrent
     /// workers never train one trial twice nor write its result twice. A SIGINT/SIGTERM abandons the trial in training
     /// (nothing of it is written) and ends the command with what is kept and how to resume.</summary>
-    static async Task<Either<Problem, bool>> RunOne(IDomainRunner domain, StudyFiles files, PlanRow row, int threads, Reporter report, string tag, TrialCache results)
+    static Task<Either<Problem, bool>> RunOne(IDomainRunner domain, StudyFiles files, PlanRow row, int threads, Reporter report, string tag, TrialCache results)
+        => FolderLock.Take(FolderLock.PathOf(files.Dir, row.TrialId), $"trial {row.Index} ({row.TrialId})", TimeSpan.FromSeconds(1), null,
+                holder => report.Line($"{tag} {row.TrialId} is being trained by {holder}; waiting for its result"), Interrupts.Token)
+            .Match(held => RunClaimed(held, domain, files, row, threads, report, tag, results),
+                _ => Task.FromResult(Left<Problem, bool>(Stopped(files, $"trial {row.Index} ({row.TrialId}) was being trained by another process, not this one"))));
+
+    static async Task<Either<Problem, bool>> RunClaimed(FolderLock held, IDomainRunner domain, StudyFiles files, PlanRow row, int threads, Reporter report, string tag, TrialCache results)
     {
-        var claim = FolderLock.Take(FolderLock.PathOf(files.Dir, row.TrialId), $"trial {row.Index} ({row.TrialId})", TimeSpan.FromSeconds(1), null,
-            holder => report.Line($"{tag} {row.TrialId} is being trained by {holder}; waiting for its result"), Interrupts.Token);
-        if (claim.IsLeft) return Stopped(files, $"trial {row.Index} ({row.TrialId}) was being trained by another process, not this one");
-        using var held = claim.Match(c => c, _ => throw new UnreachableException());
-        if (held.TookOverFrom is { } dead) report.Line($"{tag} {row.TrialId}: taking over from {dead}, which ended without finishing it");
-        if (results.Reread(row.TrialId) is { Outcome: TrialStatus.Ok or TrialStatus.Diverged })
+        using var claim = held;
+        if (claim.TookOverFrom is { } dead) report.Line($"{tag} {row.TrialId}: taking over from {dead}, which ended without finishing it");
+        if (await results.Reread(row.TrialId) is { Outcome: TrialStatus.Ok or TrialStatus.Diverged })
         {
             report.Line($"{tag} {row.TrialId} done before: shard {row.ShardIndex}, {row.Model}, lr {row.LearningRate}");
             return false;
@@ -161,11 +169,13 @@ public static class StudyRunner
         {
             return Stopped(files, $"trial {row.Index} ({row.TrialId}: shard {row.ShardIndex}, {row.Model}, lr {row.LearningRate}) was abandoned in training and nothing of it was written");
         }
-        if (result.IsLeft) return result.Map(_ => false);
-        var trial = result.Match(r => r, _ => throw new UnreachableException()) with { Threads = threads };
-        await ParquetTable.Write(files.Trial(row.TrialId), [trial]);
-        results.Remember(trial);
-        return true;
+        return await result.MapAsync(async r =>
+        {
+            var trial = r with { Threads = threads };
+            await ParquetTable.Write(files.Trial(row.TrialId), [trial]);
+            results.Remember(trial);
+            return true;
+        });
     }
 
     /// <summary>The problem that ends a command stopped by SIGINT/SIGTERM: the trial under way, the results kept, the command to resume.</summary>
@@ -186,17 +196,18 @@ public static class StudyRunner
         Func<Task<Either<Problem, T>>> body, Func<Either<Problem, Unit>>? before = null)
     {
         using var guard = Interrupts.Guard();
-        var ok = before?.Invoke() ?? unit;
-        if (ok.IsLeft) return ok.Map(_ => default(T)!);
-        if (Paths.CheckWritable(dir) is string bad) return new Problem(bad, "choose another --out");
-        var taken = FolderLock.Take(FolderLock.PathOf(dir, "study"), command, TimeSpan.FromSeconds(2), wait ?? TimeSpan.Zero,
-            holder => report.Line($"{dir}: in use by {holder}; waiting up to {wait:g}"), Interrupts.Token);
-        if (taken.IsLeft)
-            return new Problem($"{dir}: the study folder is in use by {taken.Match(_ => "", h => h)}",
-                "wait for it to finish (or stop it), or give another --out; a lock left by a killed process is taken over by itself") { ExitCode = 4 };
-        using var held = taken.Match(l => l, _ => throw new UnreachableException());
-        if (held.TookOverFrom is { } dead) report.Line($"{dir}: taking over the study from {dead}, which ended without releasing it (killed?)");
-        return await body();
+        return await (before?.Invoke() ?? unit)
+            .Bind(_ => Paths.CheckWritable(dir) is string bad ? Left<Problem, Unit>(new Problem(bad, "choose another --out")) : unit)
+            .Bind(_ => FolderLock.Take(FolderLock.PathOf(dir, "study"), command, TimeSpan.FromSeconds(2), wait ?? TimeSpan.Zero,
+                    holder => report.Line($"{dir}: in use by {holder}; waiting up to {wait:g}"), Interrupts.Token)
+                .MapLeft(holder => new Problem($"{dir}: the study folder is in use by {holder}",
+                    "wait for it to finish (or stop it), or give another --out; a lock left by a killed process is taken over by itself") { ExitCode = 4 }))
+            .BindAsync(async held =>
+            {
+                using var study = held;
+                if (study.TookOverFrom is { } dead) report.Line($"{dir}: taking over the study from {dead}, which ended without releasing it (killed?)");
+                return await body();
+            });
     }
 
     /// <summary>Refusals before a study folder is touched: --out inside the --data folder (the study would read its own
@@ -235,22 +246,16 @@ public static class StudyRunner
         using var guard = Interrupts.Guard();
         var idx = index ?? (int.TryParse(Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), out var t) ? t : (int?)null);
         if (idx is null) return new Problem("no --index and no SLURM_ARRAY_TASK_ID", "give --index N");
-        var plan = await ParquetTable.Read<PlanRow>(planPath);
-        if (plan.IsLeft) return plan.Map(_ => 0);
-        var rows = plan.Match(p => p, _ => []);
-        var row = rows.FirstOrDefault(r => r.Index == idx);
-        if (row is null) return new Problem($"{planPath}: no trial with index {idx} (the plan has {rows.Count})");
         int threads = threadsOption > 0 ? threadsOption
             : int.TryParse(Environment.GetEnvironmentVariable("SLURM_CPUS_PER_TASK"), out var c) ? c : 0;
-        Devices.SetThreads(threads);
-        var domain = DomainRegistry.Find(row.Domain);
-        if (domain.IsLeft) return domain.Map(_ => 0);
         var files = StudyFiles.OfPlan(planPath);
         var results = new TrialCache(files, report);
-        var done = await RunOne(domain.Match(d => d, _ => throw new UnreachableException()), files, row,
-            threads > 0 ? threads : Environment.ProcessorCount, report, $"[{row.Index + 1}/{rows.Count}]", results);
-        if (done.IsLeft) return done.Map(_ => 0);
-        return results.Read(row.TrialId) is { Outcome: TrialStatus.Ok or TrialStatus.Diverged } ? 0 : 1;
+        return await (from rows in ParquetTable.Read<PlanRow>(planPath).ToAsync()
+                      from row in rows.Where(r => r.Index == idx).HeadOrNone().ToEither(new Problem($"{planPath}: no trial with index {idx} (the plan has {rows.Count})")).ToAsync()
+                      from domain in DomainRegistry.Find(row.Domain).ToAsync()
+                      let set = Devices.SetThreads(threads)
+                      from trained in RunOne(domain, files, row, threads > 0 ? threads : Environment.ProcessorCount, report, $"[{row.Index + 1}/{rows.Count}]", results).ToAsync()
+                      select results.Read(row.TrialId) is { Outcome: TrialStatus.Ok or TrialStatus.Diverged } ? 0 : 1).ToEither();
     }
 
     /// <summary>The study's own extrapolation test: fitted on all but the two largest points, the mean |ln(predicted /
@@ -268,47 +273,43 @@ public static class StudyRunner
     /// or failed trials. Safe while trials still run (it only reads finished files). Exit code 0 when the search has
     /// concluded and every trial finished, 1 otherwise.
     /// </summary>
-    public static async Task<Either<Problem, int>> Gather(StudyFiles files, Reporter report, TimeSpan? elapsed = null, int trained = -1, double? targetError = null)
+    public static Task<Either<Problem, int>> Gather(StudyFiles files, Reporter report, TimeSpan? elapsed = null, int trained = -1, double? targetError = null)
+        => (from rows in ReadPlan(files).ToAsync()
+            from spaceRows in ParquetTable.Read<PlanRow>(files.Space).ToAsync()
+            from domain in (spaceRows.Count == 0 ? Right<Problem, Option<IDomainRunner>>(None) : DomainRegistry.Find(spaceRows[0].Domain).Map(Some)).ToAsync()
+            from settings in domain.Match(d => d.Search(spaceRows[0].Preset, files), () => new Lab.Stages.Search.SearchSettings()).ToAsync()
+            from cache in RightAsync<Problem, TrialCache>(new TrialCache(files, report, quiet: true).Refresh())
+            from code in RightAsync<Problem, int>(GatherWith(files, report, rows, spaceRows, domain, settings, cache, elapsed ?? TimeSpan.Zero, trained, targetError))
+            select code).ToEither();
+
+    static async Task<int> GatherWith(StudyFiles files, Reporter report, List<PlanRow> rows, List<PlanRow> spaceRows, Option<IDomainRunner> found,
+        Lab.Stages.Search.SearchSettings settings, TrialCache cache, TimeSpan wall, int trained, double? targetError)
     {
-        var plan = await ParquetTable.Read<PlanRow>(files.Plan);
-        if (plan.IsLeft) return plan.Map(_ => 0);
-        var space = await ParquetTable.Read<PlanRow>(files.Space);
-        if (space.IsLeft) return space.Map(_ => 0);
-        var rows = plan.Match(p => p, _ => []);
-        var spaceRows = space.Match(s => s, _ => []);
-        var cache = new TrialCache(files, report, quiet: true);
         var results = new List<TrialRow>(); var missing = new List<PlanRow>();
         foreach (var p in rows)
             if (cache.Read(p.TrialId) is { } r) results.Add(r); else missing.Add(p);
         await ParquetTable.Write(Path.Combine(files.Dir, "trials.parquet"), results);
         await ParquetTable.Write(Path.Combine(files.Dir, "metrics.parquet"), results.SelectMany(MetricRow.Of));
         var first = spaceRows.FirstOrDefault();
-        var domain = first is null ? null : DomainRegistry.Find(first.Domain).Match(d => d, _ => null!);
-        var specs = domain?.Curves(spaceRows) ?? [];
-        var found = domain?.Search(first!.Preset, files);
-        if (found is { IsLeft: true }) return found.Value.Map(_ => 0);
-        var settings = found?.Match(x => x, _ => throw new UnreachableException()) ?? new Lab.Stages.Search.SearchSettings();
+        var specs = found.Match(d => d.Curves(spaceRows), () => []);
         string primary = specs.Count > 0 ? specs[0].ValMetric : "";
         var searches = specs.Count > 0 ? StudySearch.Replay(spaceRows, settings, cache.Read, primary) : [];
-        var curves = specs.Select(spec => (spec, rows: StudySearch.Points(searches, spec, cache.Read))).ToList();
-        var curve = curves.SelectMany(c => c.rows).ToList();
+        var curves = specs.Select(spec => (spec, points: StudySearch.Points(searches, spec, cache.Read))).ToList();
+        var curve = curves.SelectMany(c => c.points.Select(p => p.Row)).ToList();
         await ParquetTable.Write(Path.Combine(files.Dir, "curve.parquet"), curve);
         var analyses = new List<CurveAnalysis>(); var failures = new List<FitError>();
         var checks = new Dictionary<string, double>();
         foreach (var (spec, points) in curves)
         {
-            var input = points.Select(c => new CurvePoint(c.M, c.Error, "fit", c.Params, CurvesFile.Replicates(c.Errors), c.TrainFlops, c.TrainSeconds,
-                double.IsFinite(c.ParamsBelow) ? c.ParamsBelow : null, CurvePoint.SizeBoundOf(c.BoundBy))).ToList();
+            var input = points.Select(p => p.Point).ToList();
             var options = new AnalysisOptions(BestGuess: double.IsFinite(spec.BestGuess) ? spec.BestGuess : null, Seed: (int)(first?.Seed ?? 17),
                 TargetError: spec.ValMetric == primary ? targetError : null);
-            var (ok, failed) = FitCommand.Analyse([(spec.Name, input)], options);
-            analyses.AddRange(ok); failures.AddRange(failed);
+            CurveAnalysis.Run(spec.Name, input, options).Match(analyses.Add, failures.Add);
             checks[spec.Name] = ExtrapolationCheck(input, options);
         }
         var fitRows = await FitOutputs.Write(files.Dir, analyses, failures, report);
         var compute = Compute.Of(results, spaceRows, settings);
-        var wall = elapsed ?? TimeSpan.Zero;
-        var study = new StudySummary(first, results, curve, fitRows, specs, domain?.SizeUnit ?? "", wall, trained, compute, searches.All(s => s.State.Finished),
+        var study = new StudySummary(first, results, curve, fitRows, specs, found.Match(d => d.SizeUnit, () => ""), wall, trained, compute, searches.All(s => s.State.Finished),
             analyses.SelectMany(FitTables.Requirements).ToList(), checks);
         Summary.Print(report, study);
         AtomicFile.WriteAllText(Path.Combine(files.Dir, "report.md"), Summary.Markdown(study));

@@ -107,13 +107,14 @@ public static class StudySearch
     /// <summary>
     /// The learning-curve points of one curve: per shard the concluded best-fit configuration of its family (or, for
     /// a curve over every family, of the family whose best-fit has the lowest mean primary error), with the curve's
-    /// metric averaged over that configuration's seeds.
+    /// metric averaged over that configuration's seeds. Each point as curve.parquet's row and as the fitter's input (the
+    /// seeds' errors as numbers, not the row's text).
     /// </summary>
-    public static List<CurveRow> Points(IReadOnlyList<FamilySearch> searches, CurveSpec spec, Func<string, TrialRow?> finished)
+    public static List<(CurveRow Row, Lab.Fit.CurvePoint Point)> Points(IReadOnlyList<FamilySearch> searches, CurveSpec spec, Func<string, TrialRow?> finished)
     {
         var families = searches.Where(f => spec.Architecture is null || f.Family == spec.Architecture).ToList();
         var shards = families.SelectMany(f => f.State.Done.Select(d => d.Shard)).Distinct().Order();
-        var points = new List<CurveRow>();
+        var points = new List<(CurveRow, Lab.Fit.CurvePoint)>();
         foreach (var k in shards)
         {
             var candidates = families.SelectMany(f => f.State.Done.Where(d => d.Shard == k).Select(d => (f, d))).ToList();
@@ -128,7 +129,7 @@ public static class StudySearch
             double mean = vals.Average(), std = Statistics.SampleStd(vals);
             var first = seeds[0];
             var below = res.Best.Size > 0 ? fam.Row(new SearchTrial(k, res.Best.Size - 1, res.Best.Lr, 0, 0)) : null;
-            points.Add(new CurveRow
+            var row = new CurveRow
             {
                 Curve = spec.Name, M = first.ShardSize, Error = mean, ErrorStd = std, Seeds = vals.Count,
                 Errors = string.Join(';', vals.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))),
@@ -139,7 +140,10 @@ public static class StudySearch
                 TrainFlops = seeds.Average(t => t.TrainFlops), TrainSeconds = seeds.Average(t => t.TrainSeconds),
                 BudgetStops = seeds.Count(t => t.StoppedBy == Lab.Stages.Train.StopReasons.Budget),
                 Grown = Grown(fam, res)
-            });
+            };
+            var point = new Lab.Fit.CurvePoint(row.M, row.Error, "fit", row.Params, vals.ToSeq(), row.TrainFlops, row.TrainSeconds,
+                double.IsFinite(row.ParamsBelow) ? row.ParamsBelow : null, Lab.Fit.CurvePoint.SizeBoundOf(row.BoundBy));
+            points.Add((row, point));
         }
         return points;
     }
