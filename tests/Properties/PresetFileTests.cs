@@ -45,7 +45,7 @@ public class PresetFileTests
     {
         var p = LmRunner.Presets.Smoke with
         {
-            Name = "x", VocabSize = vocab.Get, LearningRates = Seq(Math.Abs(lr.Get) + 1e-9, 1e-3),
+            Name = "x", VocabSize = vocab.Get + 1, LearningRates = Seq(Math.Abs(lr.Get) + 1e-9, 1e-3),
             Search = LmRunner.Presets.Smoke.Search with { Seeds = seeds.Get },
             Models = dropWidths ? LmRunner.Presets.Smoke.Models.Take(1).ToSeq() : LmRunner.Presets.Smoke.Models,
         };
@@ -64,6 +64,32 @@ public class PresetFileTests
         var problem = PresetFile.Parse<LmPreset>(noVocab, "my.json").Match(_ => "", e => e.ToString());
         Assert.Contains("my.json", problem);
         Assert.Contains("VocabSize", problem);
+    }
+
+    [Fact]
+    public void Every_shipped_preset_passes_its_value_checks()
+        => Assert.All(Shipped(), s => Assert.All(s.Presets, p => Assert.True(p.Check().IsSuccess, $"{s.File}/{p.Name}: {p.Check()}")));
+
+    [Fact]
+    public void A_preset_with_several_bad_values_is_one_problem_naming_the_file_and_every_value()
+    {
+        static string Problem<T>(T bad) where T : IPreset
+            => PresetFile.Parse<T>(PresetFile.Write(bad), "mine.json").Match(_ => "", e => e.ToString());
+        var lm = Problem(LmRunner.Presets.Smoke with
+        {
+            Name = "mine", BatchSize = 0, MaxEpochs = 0, LearningRates = Seq(1e-3, -1e-3), Search = new SearchSettings(Seeds: 0),
+            Models = LmRunner.Presets.Smoke.Models.Add(LmRunner.Presets.Smoke.Models[0]).Add(LmRunner.Presets.Smoke.Models[0] with { Dropout = 1.5 })
+        });
+        Assert.StartsWith("mine.json: preset 'mine': ", lm);
+        foreach (var field in new[] { "BatchSize is 0", "MaxEpochs is 0", "LearningRates[1] is -0.001", "Search.Seeds is 0", ".Dropout is 1.5", "more than once" })
+            Assert.Contains(field, lm);
+        var nmt = NmtPreset.Shipped.Named("smoke").IfNone(() => throw new Xunit.Sdk.XunitException("no smoke"));
+        Assert.Contains("ValPairs is 0", Problem(nmt with { Name = "mine", ValPairs = 0 }));
+        var image = ImagePreset.Shipped.Named("smoke").IfNone(() => throw new Xunit.Sdk.XunitException("no smoke"));
+        Assert.Contains("Shards.Cap is 10", Problem(image with { Name = "mine", Shards = image.Shards with { Smallest = 100, Cap = 10 } }));
+        var speech = SpeechPreset.Shipped.Named("smoke").IfNone(() => throw new Xunit.Sdk.XunitException("no smoke"));
+        Assert.Contains("ValShare is 1", Problem(speech with { Name = "mine", ValShare = 1 }));
+        Assert.Contains("LearningRates is empty", Problem(speech with { Name = "mine", LearningRates = Seq<double>() }));
     }
 
     [Fact]

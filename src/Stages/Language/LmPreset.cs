@@ -16,4 +16,14 @@ public sealed record LmPreset(
 {
     /// <summary>Canonical string of the training hyper-parameters that are not in the model or learning rate.</summary>
     public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"v{VocabSize}-t{SeqLen}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinTokensPerEpoch}-clip{ClipNorm}-plateau0.5");
+
+    /// <inheritdoc cref="IPreset.Check"/>
+    public Validation<string, Unit> Check() => PresetCheck.All(PresetCheck.Ladders(this),
+        PresetCheck.AtLeast(nameof(VocabSize), VocabSize, 2), PresetCheck.AtLeast(nameof(SeqLen), SeqLen, 1),
+        PresetCheck.AtLeast(nameof(BatchSize), BatchSize, 1), PresetCheck.AtLeast(nameof(EvalBatch), EvalBatch, 1),
+        PresetCheck.AtLeast(nameof(MaxExampleTokens), MaxExampleTokens, 1), PresetCheck.AtLeast(nameof(ValTokens), ValTokens, 1),
+        PresetCheck.AtLeast(nameof(TestTokens), TestTokens, 1), PresetCheck.AtLeast(nameof(MinTokensPerEpoch), MinTokensPerEpoch, 0),
+        PresetCheck.All(Models.Select((m, i) => PresetCheck.All(PresetCheck.AtLeast($"Models[{i}].Embed", m.Embed, 1),
+            PresetCheck.AtLeast($"Models[{i}].Hidden", m.Hidden, 1), PresetCheck.AtLeast($"Models[{i}].Layers", m.Layers, 1),
+            PresetCheck.Share($"Models[{i}].Dropout", m.Dropout))).ToArray()));
 }

@@ -21,6 +21,9 @@ public interface IPreset
     /// <summary>Epochs without improvement before the learning rate is halved and the best weights restored (decay on
     /// plateau); 1 unless the preset says otherwise.</summary>
     int DecayPatience => 1;
+    /// <summary>Every value that cannot make a study, said together (<see cref="PresetCheck"/>); checked when a preset
+    /// file is read.</summary>
+    Validation<string, Unit> Check() => PresetCheck.Training(this);
 }
 
 /// <summary>A preset with its search space: the shard ladder, every family's size ladder and the learning-rate ladder,
@@ -36,4 +39,6 @@ public interface IPreset<TModel> : IPreset where TModel : IModelSpec
     Seq<double> LearningRates { get; }
     /// <summary>Canonical string of the training values outside model and learning rate.</summary>
     string Hyper { get; }
+    /// <inheritdoc cref="IPreset.Check"/>
+    Validation<string, Unit> IPreset.Check() => PresetCheck.Ladders(this);
 }

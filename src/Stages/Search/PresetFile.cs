@@ -54,6 +54,9 @@ public static class PresetFile
             if (presets.Length == 0) return new Problem($"{source}: no preset in the file", "give one preset object or an array of them");
             if (names.Any(string.IsNullOrWhiteSpace)) return new Problem($"{source}: a preset without a \"Name\"", "give every preset a name");
             if (twice is not null) return new Problem($"{source}: two presets are named '{twice.Key}'", "give each preset its own name");
+            // every bad value of every preset, said at once
+            var bad = presets.SelectMany(p => p.Check().Match(_ => [], fails => new[] { $"preset '{p.Name}': {string.Join("; ", fails)}" })).ToList();
+            if (bad.Count > 0) return new Problem($"{source}: {string.Join("; ", bad)}", "correct these values (see data/presets/ for working presets)");
             return new Seq<T>(presets);
         }
         catch (JsonException e)

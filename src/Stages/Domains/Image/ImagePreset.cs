@@ -19,6 +19,13 @@ public sealed record ImagePreset(
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
     public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"val{ValPerClass}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinImagesPerEpoch}-clip{ClipNorm}-aug-none-plateau0.5{(DecayPatience == 1 ? "" : $"x{DecayPatience}")}");
 
+    /// <inheritdoc cref="IPreset.Check"/>
+    public Validation<string, Unit> Check() => PresetCheck.All(PresetCheck.Ladders(this),
+        PresetCheck.AtLeast(nameof(ValPerClass), ValPerClass, 1), PresetCheck.AtLeast(nameof(BatchSize), BatchSize, 1),
+        PresetCheck.AtLeast(nameof(EvalBatch), EvalBatch, 1), PresetCheck.AtLeast(nameof(MinImagesPerEpoch), MinImagesPerEpoch, 0),
+        PresetCheck.All(Models.Select((m, i) => PresetCheck.All(PresetCheck.AtLeast($"Models[{i}].Width", m.Width, 1),
+            PresetCheck.AtLeast($"Models[{i}].Depth", m.Depth, 1))).ToArray()));
+
     /// <summary>The shipped presets (smoke, default, full): data/presets/image.json.</summary>
     public static readonly PresetSet<ImagePreset> Shipped = new("image");
 }

@@ -13,6 +13,15 @@ public sealed record NmtPreset(
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
     public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"bpe{Merges}-len{MaxLen}-val{ValPairs}-b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinTokensPerEpoch}-clip{ClipNorm}-plateau0.5");
 
+    /// <inheritdoc cref="IPreset.Check"/>
+    public Validation<string, Unit> Check() => PresetCheck.All(PresetCheck.Ladders(this),
+        PresetCheck.AtLeast(nameof(Merges), Merges, 0), PresetCheck.AtLeast(nameof(MaxLen), MaxLen, 2),
+        PresetCheck.AtLeast(nameof(ValPairs), ValPairs, 1), PresetCheck.AtLeast(nameof(TestPairs), TestPairs, 1),
+        PresetCheck.AtLeast(nameof(BatchSize), BatchSize, 1), PresetCheck.AtLeast(nameof(EvalBatch), EvalBatch, 1),
+        PresetCheck.AtLeast(nameof(MinTokensPerEpoch), MinTokensPerEpoch, 0), PresetCheck.AtLeast(nameof(BleuPairs), BleuPairs, 0),
+        PresetCheck.All(Models.Select((m, i) => PresetCheck.All(PresetCheck.AtLeast($"Models[{i}].Width", m.Width, 1),
+            PresetCheck.AtLeast($"Models[{i}].Layers", m.Layers, 1), PresetCheck.Share($"Models[{i}].Dropout", m.Dropout))).ToArray()));
+
     /// <summary>The shipped presets (smoke, default, full): data/presets/nmt.json.</summary>
     public static readonly PresetSet<NmtPreset> Shipped = new("nmt");
 }

@@ -14,6 +14,14 @@ public sealed record SpeechPreset(
     /// <summary>Canonical string of the training hyper-parameters outside the model and learning rate.</summary>
     public string Hyper => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"b{BatchSize}-ep{MaxEpochs}-p{Patience}-min{MinFramesPerEpoch}-clip{ClipNorm}-plateau0.5-{SpeechData.Version}");
 
+    /// <inheritdoc cref="IPreset.Check"/>
+    public Validation<string, Unit> Check() => PresetCheck.All(PresetCheck.Ladders(this),
+        PresetCheck.Share(nameof(ValShare), ValShare), PresetCheck.AtLeast(nameof(BatchSize), BatchSize, 1),
+        PresetCheck.AtLeast(nameof(EvalBatch), EvalBatch, 1), PresetCheck.AtLeast(nameof(MinFramesPerEpoch), MinFramesPerEpoch, 0),
+        PresetCheck.All(Models.Select((m, i) => PresetCheck.All(PresetCheck.AtLeast($"Models[{i}].Width", m.Width, 1),
+            PresetCheck.AtLeast($"Models[{i}].Depth", m.Depth, 1), PresetCheck.AtLeast($"Models[{i}].Channels", m.Channels, 1),
+            PresetCheck.AtLeast($"Models[{i}].TimeStride", m.TimeStride, 1))).ToArray()));
+
     /// <summary>The shipped presets (smoke, default, full): data/presets/speech.json.</summary>
     public static readonly PresetSet<SpeechPreset> Shipped = new("speech");
 }
