@@ -23,7 +23,7 @@ public sealed record LmPreset(
         PresetCheck.AtLeast(nameof(BatchSize), BatchSize, 1), PresetCheck.AtLeast(nameof(EvalBatch), EvalBatch, 1),
         PresetCheck.AtLeast(nameof(MaxExampleTokens), MaxExampleTokens, 1), PresetCheck.AtLeast(nameof(ValTokens), ValTokens, 1),
         PresetCheck.AtLeast(nameof(TestTokens), TestTokens, 1), PresetCheck.AtLeast(nameof(MinTokensPerEpoch), MinTokensPerEpoch, 0),
-        PresetCheck.All(Models.Select((m, i) => PresetCheck.All(PresetCheck.AtLeast($"Models[{i}].Embed", m.Embed, 1),
-            PresetCheck.AtLeast($"Models[{i}].Hidden", m.Hidden, 1), PresetCheck.AtLeast($"Models[{i}].Layers", m.Layers, 1),
-            PresetCheck.Share($"Models[{i}].Dropout", m.Dropout))).ToArray()));
+        PresetCheck.Each(nameof(Models), Models, (at, m) => PresetCheck.All(PresetCheck.AtLeast($"{at}.Embed", m.Embed, 1),
+            PresetCheck.AtLeast($"{at}.Hidden", m.Hidden, 1), PresetCheck.AtLeast($"{at}.Layers", m.Layers, 1),
+            PresetCheck.Share($"{at}.Dropout", m.Dropout))));
 }

@@ -15,6 +15,10 @@ public static class PresetCheck
     public static Validation<string, Unit> All(params Validation<string, Unit>[] checks)
         => checks.ToSeq().Sequence().Map(_ => unit);
 
+    /// <summary>A check of every item of a list, told by its index (<c>Models[2].Width is 0</c>).</summary>
+    public static Validation<string, Unit> Each<T>(string field, IEnumerable<T> items, Func<string, T, Validation<string, Unit>> check)
+        => All(items.Select((item, i) => check($"{field}[{i}]", item)).ToArray());
+
     /// <summary>An integer of at least <paramref name="min"/>.</summary>
     public static Validation<string, Unit> AtLeast(string field, long value, long min)
         => value >= min ? Success<string, Unit>(unit) : Fail<string, Unit>($"{field} is {value}; it must be at least {min}");
@@ -49,10 +53,16 @@ public static class PresetCheck
             AtLeast("Shards.Smallest", p.Shards.Smallest, 1), AtLeast("Shards.Cap", p.Shards.Cap, Math.Max(1, p.Shards.Smallest)),
             AtLeast("Shards.MinShards", p.Shards.MinShards, 1),
             p.Models.IsEmpty ? Fail<string, Unit>("Models is empty; give at least one model") : Success<string, Unit>(unit),
-            p.Models.Map(m => m.Name).Distinct().Count() == p.Models.Count ? Success<string, Unit>(unit)
-                : Fail<string, Unit>($"Models lists {string.Join(", ", p.Models.Map(m => m.Name).GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key))} more than once"),
+            Once("Models", p.Models.Map(m => m.Name)),
             p.LearningRates.IsEmpty ? Fail<string, Unit>("LearningRates is empty; give at least one rate") : Success<string, Unit>(unit),
-            All(p.LearningRates.Select((r, i) => Positive($"LearningRates[{i}]", r)).ToArray()));
+            Each("LearningRates", p.LearningRates, Positive));
+
+    /// <summary>Names that occur once each.</summary>
+    static Validation<string, Unit> Once(string field, IEnumerable<string> names)
+    {
+        var twice = names.GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        return twice.Count == 0 ? Success<string, Unit>(unit) : Fail<string, Unit>($"{field} lists {string.Join(", ", twice)} more than once");
+    }
 
     static string Show(double v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -23,8 +23,8 @@ public sealed record ImagePreset(
     public Validation<string, Unit> Check() => PresetCheck.All(PresetCheck.Ladders(this),
         PresetCheck.AtLeast(nameof(ValPerClass), ValPerClass, 1), PresetCheck.AtLeast(nameof(BatchSize), BatchSize, 1),
         PresetCheck.AtLeast(nameof(EvalBatch), EvalBatch, 1), PresetCheck.AtLeast(nameof(MinImagesPerEpoch), MinImagesPerEpoch, 0),
-        PresetCheck.All(Models.Select((m, i) => PresetCheck.All(PresetCheck.AtLeast($"Models[{i}].Width", m.Width, 1),
-            PresetCheck.AtLeast($"Models[{i}].Depth", m.Depth, 1))).ToArray()));
+        PresetCheck.Each(nameof(Models), Models, (at, m) => PresetCheck.All(PresetCheck.AtLeast($"{at}.Width", m.Width, 1),
+            PresetCheck.AtLeast($"{at}.Depth", m.Depth, 1))));
 
     /// <summary>The shipped presets (smoke, default, full): data/presets/image.json.</summary>
     public static readonly PresetSet<ImagePreset> Shipped = new("image");

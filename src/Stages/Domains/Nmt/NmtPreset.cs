@@ -19,8 +19,8 @@ public sealed record NmtPreset(
         PresetCheck.AtLeast(nameof(ValPairs), ValPairs, 1), PresetCheck.AtLeast(nameof(TestPairs), TestPairs, 1),
         PresetCheck.AtLeast(nameof(BatchSize), BatchSize, 1), PresetCheck.AtLeast(nameof(EvalBatch), EvalBatch, 1),
         PresetCheck.AtLeast(nameof(MinTokensPerEpoch), MinTokensPerEpoch, 0), PresetCheck.AtLeast(nameof(BleuPairs), BleuPairs, 0),
-        PresetCheck.All(Models.Select((m, i) => PresetCheck.All(PresetCheck.AtLeast($"Models[{i}].Width", m.Width, 1),
-            PresetCheck.AtLeast($"Models[{i}].Layers", m.Layers, 1), PresetCheck.Share($"Models[{i}].Dropout", m.Dropout))).ToArray()));
+        PresetCheck.Each(nameof(Models), Models, (at, m) => PresetCheck.All(PresetCheck.AtLeast($"{at}.Width", m.Width, 1),
+            PresetCheck.AtLeast($"{at}.Layers", m.Layers, 1), PresetCheck.Share($"{at}.Dropout", m.Dropout))));
 
     /// <summary>The shipped presets (smoke, default, full): data/presets/nmt.json.</summary>
     public static readonly PresetSet<NmtPreset> Shipped = new("nmt");

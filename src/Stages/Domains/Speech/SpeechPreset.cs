@@ -18,9 +18,9 @@ public sealed record SpeechPreset(
     public Validation<string, Unit> Check() => PresetCheck.All(PresetCheck.Ladders(this),
         PresetCheck.Share(nameof(ValShare), ValShare), PresetCheck.AtLeast(nameof(BatchSize), BatchSize, 1),
         PresetCheck.AtLeast(nameof(EvalBatch), EvalBatch, 1), PresetCheck.AtLeast(nameof(MinFramesPerEpoch), MinFramesPerEpoch, 0),
-        PresetCheck.All(Models.Select((m, i) => PresetCheck.All(PresetCheck.AtLeast($"Models[{i}].Width", m.Width, 1),
-            PresetCheck.AtLeast($"Models[{i}].Depth", m.Depth, 1), PresetCheck.AtLeast($"Models[{i}].Channels", m.Channels, 1),
-            PresetCheck.AtLeast($"Models[{i}].TimeStride", m.TimeStride, 1))).ToArray()));
+        PresetCheck.Each(nameof(Models), Models, (at, m) => PresetCheck.All(PresetCheck.AtLeast($"{at}.Width", m.Width, 1),
+            PresetCheck.AtLeast($"{at}.Depth", m.Depth, 1), PresetCheck.AtLeast($"{at}.Channels", m.Channels, 1),
+            PresetCheck.AtLeast($"{at}.TimeStride", m.TimeStride, 1))));
 
     /// <summary>The shipped presets (smoke, default, full): data/presets/speech.json.</summary>
     public static readonly PresetSet<SpeechPreset> Shipped = new("speech");
