@@ -7,7 +7,7 @@ namespace Lab.Fit;
 /// Broken power law with one break (Caballero et al. 2022, "Broken Neural Scaling Laws"):
 /// eps = a + b·m^(−c0)·(1 + (m/d)^(1/f))^(−c1·f). Below the break d the slope is −c0, above it −(c0 + c1); f sets how
 /// sharp the break is. With c0 ≈ 0 it describes the small-data plateau before the power law. Fitted on log error with
-/// the shared spacing weights and Huber loss (<see cref="RobustLoss"/>), a ≥ 0 below the smallest error by the noise margin
+/// the shared spacing weights and Huber loss (<see cref="RobustLoss"/>), a ≥ 0 below the smallest error
 /// (<see cref="RobustLoss.FloorCap"/>), both slopes non-positive (c0 ≥ 0 and c0 + c1 ≥ 0, so the fitted curve never rises:
 /// its log-log slope moves between −c0 and −(c0 + c1)), the break within two e-folds of the data, and many starts
 /// polished by Levenberg–Marquardt.

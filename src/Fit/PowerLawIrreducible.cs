@@ -6,7 +6,7 @@ namespace Lab.Fit;
 /// <summary>
 /// Hestness et al.'s learning curve eps = alpha·m^beta + gamma: a power law falling to an irreducible error gamma.
 /// Least squares on log error with the shared spacing weights and Huber loss (<see cref="RobustLoss"/>); beta is kept
-/// negative and gamma in [0, <see cref="RobustLoss.FloorCap"/>) (below the smallest error by the noise margin); many starts from a
+/// negative and gamma in [0, <see cref="RobustLoss.FloorCap"/>) (below the smallest error); many starts from a
 /// coarse (beta, gamma) grid, the best few polished by Levenberg–Marquardt (a warm start, as in bootstrap refits, is
 /// polished alone). Sizes are centred on their geometric
 /// mean inside the fit, so rescaling m changes alpha only.

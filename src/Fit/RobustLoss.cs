@@ -4,15 +4,17 @@ namespace Lab.Fit;
 /// What every family's least squares on log error shares, so that no part of a curve decides the fit by numbers alone:
 /// <list type="bullet">
 /// <item><b>Spacing weights</b>: a point counts by the stretch of log m it stands for (half the log distance to each
-/// neighbour; an end point, the distance to its one neighbour), normalised to mean 1. Doubling sizes all weigh 1; on a
-/// dense curve the crowded end no longer outvotes the sparse one. A weight is kept within [1/8, 8] of the average
-/// spacing's, so one isolated point cannot decide a fit alone.</item>
+/// neighbour; an end point, the distance to its one neighbour), but never by less than a point at a smaller size does
+/// (the stretches are made non-decreasing in m), normalised to mean 1. Doubling sizes all weigh 1; a crowded small-m
+/// end no longer outvotes the larger sizes, while a crowded large-m end (sizes spaced linearly) keeps its full weight:
+/// those are the points nearest the extrapolation. A weight is kept within [1/8, 8] of the average spacing's, so one
+/// isolated point cannot decide a fit alone.</item>
 /// <item><b>Noise</b>: a robust estimate of the log-error noise of a single point, from the seeds' spread where points
 /// carry seeds, else from the third differences of log error in order of m (median absolute deviation, scaled to a
 /// standard deviation): a smooth curve's slope and curvature cancel there, so a noise-free curve reads almost 0.</item>
-/// <item><b>Floor cap</b>: an irreducible error must lie below the smallest observed error by the margin the noise
-/// justifies (two noise standard deviations in log error), not merely below it: a floor just under the last point
-/// predicts that the curve stops where it was last seen, and the noise alone can put that point low.</item>
+/// <item><b>Floor cap</b>: an irreducible error must lie below the smallest observed error. (Until 2026-12-07 it had to
+/// lie two noise sds below it; with the noise read from third differences, which a sharp bend inflates, that held the
+/// floor of curves that had flattened visibly — published NMT curves — well under their last points.)</item>
 /// <item><b>Huber loss</b> by iteratively reweighted least squares: after a weighted fit, points whose log residual
 /// exceeds δ = 1.345 × the residuals' robust scale (1.4826 × their median absolute value; at least 10⁻³) are down-weighted by
 /// δ/|r| and the fit is polished from where it was; two rounds. An outlier or a one-point step then pulls the fit
@@ -25,8 +27,8 @@ public static class RobustLoss
     public const double HuberK = 1.345;
     /// <summary>Smallest Huber threshold in log error: residuals under 0.1 % are never down-weighted.</summary>
     public const double MinDelta = 1e-3;
-    /// <summary>How many noise standard deviations the floor stays below the smallest error.</summary>
-    public const double FloorMarginSd = 2;
+    /// <summary>How many noise standard deviations the plateau may lie below the largest error.</summary>
+    public const double PlateauMarginSd = 2;
 
     /// <summary>Spacing weights of points sorted by m (repeats, as in a bootstrap resample, each weigh as their size does).</summary>
     public static double[] SpacingWeights(IReadOnlyList<Observation> pts)
@@ -41,6 +43,9 @@ public static class RobustLoss
             span[xs[i]] = i == 0 ? xs[1] - xs[0] : i == xs.Length - 1 ? xs[^1] - xs[^2] : (xs[i + 1] - xs[i - 1]) / 2;
         double average = (xs[^1] - xs[0]) / (xs.Length - 1);
         if (!(average > 0)) { Array.Fill(w, 1.0); return w; }
+        // never less than a point at a smaller size: crowding discounts the small-m end only
+        double atLeast = 0;
+        foreach (var x in xs) span[x] = atLeast = Math.Max(atLeast, span[x]);
         for (int i = 0; i < n; i++) w[i] = Math.Clamp(span[Math.Log(pts[i].M)] / average, 0.125, 8);
         double mean = w.Average();
         for (int i = 0; i < n; i++) w[i] /= mean;
@@ -67,14 +72,14 @@ public static class RobustLoss
         return 1.4826 * Median(r);
     }
 
-    /// <summary>The largest floor the points support: below the smallest error by <see cref="FloorMarginSd"/> noise sds.</summary>
+    /// <summary>The largest floor the points support: just below the smallest error.</summary>
     public static double FloorCap(IReadOnlyList<Observation> pts)
-        => pts.Min(p => p.Error) * Math.Exp(-FloorMarginSd * Noise(pts)) * (1 - 1e-9);
+        => pts.Min(p => p.Error) * (1 - 1e-9);
 
-    /// <summary>The lowest plateau (error at no data) the points support: the largest error less the same noise margin
-    /// (the first points of a curve still on its plateau scatter around it, so the noise alone can put one above it).</summary>
+    /// <summary>The lowest plateau (error at no data) the points support: the largest error less <see cref="PlateauMarginSd"/>
+    /// noise sds (the first points of a curve still on its plateau scatter around it, so the noise alone can put one above it).</summary>
     public static double PlateauFloor(IReadOnlyList<Observation> pts)
-        => pts.Max(p => p.Error) * Math.Exp(-FloorMarginSd * Noise(pts));
+        => pts.Max(p => p.Error) * Math.Exp(-PlateauMarginSd * Noise(pts));
 
     /// <summary>
     /// A Huber fit by iteratively reweighted least squares around a family's weighted fit

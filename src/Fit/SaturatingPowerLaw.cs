@@ -11,7 +11,7 @@ namespace Lab.Fit;
 /// logistic curve in log m). It extrapolates curves that are still bending out of their plateau, where a power law fitted
 /// to the bend predicts too steep a fall.
 /// <para>Fitted like the other families (<see cref="RobustLoss"/>: least squares on log error with spacing weights and a
-/// Huber loss; eps_inf in [0, <see cref="RobustLoss.FloorCap"/>), eps_0 above the largest error less the noise margin, <see cref="RobustLoss.PlateauFloor"/>): starts from a grid of
+/// Huber loss; eps_inf in [0, <see cref="RobustLoss.FloorCap"/>), eps_0 above the largest error less two noise sds, <see cref="RobustLoss.PlateauFloor"/>): starts from a grid of
 /// (eps_inf, eps_0), each solved for (beta, c, alpha) by the published linearisation
 /// ln(eps − eps_inf) = ln beta + c·ln m + alpha·ln(eps_0 − eps), the best polished by Levenberg–Marquardt on the
 /// prediction itself (an implicit function of m: eps = eps_inf + w with w = beta·m^c·(eps_0 − eps_inf − w)^alpha, solved by

@@ -131,8 +131,25 @@ public class RobustFitProperties
         Assert.InRange(first / rest, 0.4, 0.8);  // 2 octaves against 4 (the step between them shared): about 0.6, not 10
     }
 
+    [Fact]
+    public void A_crowded_large_size_end_keeps_its_weight()
+    {
+        // sizes spaced linearly (160, 192, ..., 736, as in a published 4-digit-addition curve): the log stretch each point
+        // stands for shrinks with m, but the points nearest the extrapolation are not discounted for it
+        var linear = Enumerable.Range(0, 19).Select(i => new Observation(160 + 32 * i, 2 * Math.Pow(160 + 32 * i, -0.2))).ToArray();
+        var w = RobustLoss.SpacingWeights(linear);
+        Assert.All(w.Zip(w.Skip(1)), p => Assert.True(p.Item2 >= p.Item1 - 1e-12, $"weights {string.Join(", ", w)}"));
+        Assert.All(w, v => Assert.Equal(1, v, 12));
+        // a crowded start is still discounted: weights rise with m over it and never fall after
+        var crowdedStart = Enumerable.Range(0, 20).Select(i => 100 * Math.Pow(2, i / 10.0)).Concat([800, 1600, 3200])
+            .Select(m => new Observation(m, 1 / Math.Sqrt(m))).ToArray();
+        var v = RobustLoss.SpacingWeights(crowdedStart);
+        Assert.True(v[^1] > 3 * v[0]);
+        Assert.All(v.Zip(v.Skip(1)), p => Assert.True(p.Item2 >= p.Item1 - 1e-12));
+    }
+
     [Property(MaxTest = 40)]
-    public Property The_floor_stays_below_the_smallest_error_by_the_noise_margin(PositiveInt seed)
+    public Property The_floor_stays_below_the_smallest_error(PositiveInt seed)
     {
         var rng = new Random(seed.Get);
         var pts = Enumerable.Range(0, 9).Select(k =>
@@ -140,10 +157,10 @@ public class RobustFitProperties
             double m = 100 * Math.Pow(2, k);
             return new Observation(m, (8 * Math.Pow(m, -0.5) + 0.3) * Math.Exp(0.05 * (2 * rng.NextDouble() - 1)));
         }).ToArray();
-        double cap = pts.Min(p => p.Error) * Math.Exp(-RobustLoss.FloorMarginSd * RobustLoss.Noise(pts));
+        double cap = pts.Min(p => p.Error);
         var irr = new PowerLawIrreducible().Fit(pts, null)!;
         var broken = new BrokenPowerLaw().Fit(pts, null)!;
-        return (RobustLoss.Noise(pts) > 0 && irr[2] <= cap && broken[0] <= cap).Label($"cap {cap}, gamma {irr[2]}, a {broken[0]}");
+        return (irr[2] < cap && broken[0] < cap).Label($"cap {cap}, gamma {irr[2]}, a {broken[0]}");
     }
 
     [Fact]

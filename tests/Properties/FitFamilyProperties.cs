@@ -35,8 +35,8 @@ public class FitFamilyProperties(ITestOutputHelper output)
     public Property Broken_law_reproduces_noise_free_broken_curves(PositiveInt seed)
     {
         var theta = BrokenTheta(seed.Get);
-        // (sizes short of where the curve lies within 10 % of its floor, as in the saturating property: there the floor
-        // cap, below the smallest error by the noise margin, keeps the fit off the exact floor, and the noise read from a
+        // (sizes short of where the curve lies within 10 % of its floor, as in the saturating property: there, until
+        // 2026-12-07, the floor cap two noise sds below the smallest error kept the fit off the exact floor, and the noise read from a
         // sharp break's third differences is not zero — seed 99 missed by 0.5 %, 35 of 2,000 seeds by 0.1–0.9 %)
         int n = 14;
         while (n > 8 && Broken.Predict(theta, 100 * Math.Pow(2, n - 1)) < 1.1 * theta[0]) n--;

@@ -43,8 +43,8 @@ public class SaturatingFamilyProperties
         return (solves && inverts && falls).Label($"theta {string.Join(", ", t.Select(v => v.ToString("G4")))}");
     }
 
-    /// <summary>A curve of <see cref="Theta"/> drawn by seed, at sizes short of where it lies on its floor (there the shared
-    /// floor cap, below the smallest error by the noise margin, keeps any family from the exact floor), and the worst
+    /// <summary>A curve of <see cref="Theta"/> drawn by seed, at sizes short of where it lies on its floor (there a floor
+    /// cap two noise sds below the smallest error, as the fitter had until 2026-12-07, kept any family from the exact floor), and the worst
     /// relative miss of the saturating fit (infinite when there is no fit) with a label saying what was fitted.</summary>
     static (double Worst, string Label) NoiseFreeFit(int seed)
     {
