@@ -45,7 +45,8 @@ public sealed record PointPrediction(double M, double Observed, double Predicted
 /// <param name="Fit">The chosen family's fit (on the fit points).</param>
 /// <param name="Fits">Every family that could be fitted, the chosen one included.</param>
 /// <param name="Predictions">Every input point, held-out ones included.</param>
-/// <param name="HoldoutError">Mean |predicted/observed − 1| over held-out points (NaN without any).</param>
+/// <param name="HoldoutError">Mean |predicted/observed − 1| over held-out points, predicted as <paramref name="Predictions"/>
+/// say (the tied families' average where there are ties; NaN without any held-out point).</param>
 /// <param name="Projections">Size for the target error; error at 2× and 4× the largest size.</param>
 /// <param name="ModelSize">s(m) = alpha·m^beta_p over the best models' parameter counts, when given.</param>
 /// <param name="ModelSizeError">Why the model-size fit is missing, when it is.</param>
@@ -116,7 +117,9 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
             var b = band.At(p.M);
             return new PointPrediction(p.M, p.Error, b.Value, b.Lower, b.Upper, p.Split, regions[i]);
         }).ToSeq();
-        double holdoutError = held.Count == 0 ? double.NaN : held.Average(p => Math.Abs(chosen.Predict(p.M) / p.Error - 1));
+        // the error of the prediction reported (with tied families, their average), as predictions.parquet holds it
+        double holdoutError = held.Count == 0 ? double.NaN
+            : predictions.Filter(p => p.Split == "holdout").Map(p => Math.Abs(p.Predicted / p.Observed - 1)).Average();
         double largest = sorted.Max(p => p.M);
         var projections = (o.TargetError is double t ? Seq1(band.SizeFor(t)) : Seq<Projection>())
             + Seq(band.At(2 * largest), band.At(4 * largest));

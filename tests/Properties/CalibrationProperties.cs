@@ -132,6 +132,26 @@ public class RobustFitProperties
     }
 
     [Fact]
+    public void The_held_out_error_is_that_of_the_prediction_reported()
+    {
+        // 40 suite curves drawn from a fixed seed; where families tie, the prediction is their average, and the held-out
+        // error (the terminal table, fits.parquet, the plot's title) must be that prediction's, not the chosen family's alone
+        var rng = new Random(2026);
+        int ties = 0;
+        for (int i = 0; i < 40; i++)
+        {
+            var kind = (CurveKind)(i % Enum.GetValues<CurveKind>().Length);
+            var c = SyntheticCurve.Draw(kind, Enumerable.Range(0, 8).Select(_ => rng.NextDouble()).ToArray(), 8, Spacing.Doubling, 0.05, i);
+            var a = CurveAnalysis.Run("c", c.Observed(), new AnalysisOptions(Resamples: 20)).Match(x => x, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+            var held = a.Predictions.Filter(p => p.Split == "holdout").ToList();
+            Assert.NotEmpty(held);
+            Assert.Equal(held.Average(p => Math.Abs(p.Predicted / p.Observed - 1)), a.HoldoutError, 12);
+            if (a.Selection.Tied.Count > 0) ties++;
+        }
+        Assert.True(ties > 0, "no curve with tied families: the check saw no average");
+    }
+
+    [Fact]
     public void A_crowded_large_size_end_keeps_its_weight()
     {
         // sizes spaced linearly (160, 192, ..., 736, as in a published 4-digit-addition curve): the log stretch each point
