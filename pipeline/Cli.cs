@@ -80,8 +80,9 @@ public static class Cli
         var perCell = new System.CommandLine.Option<int>("--per-cell") { Description = "curves per kind x layout x noise level", DefaultValueFactory = _ => 4 };
         var calResamples = new System.CommandLine.Option<int>("--bootstrap") { Description = "bootstrap resamples per fit", DefaultValueFactory = _ => 200 };
         var calSeed = new System.CommandLine.Option<int>("--seed") { Description = "the suite's seed", DefaultValueFactory = _ => 2026 };
-        var fitCalibrate = new Command("fit-calibrate", "the fitter's calibration suite: coverage of the 95% band and extrapolation error by kind of curve") { perCell, calResamples, calSeed };
-        fitCalibrate.SetAction(pr => Fitting.FitCalibration.Run(pr.GetValue(perCell), pr.GetValue(calResamples), pr.GetValue(calSeed), NewReporter(false)));
+        var calOut = new System.CommandLine.Option<string>("--out") { Description = "folder of calibration.parquet (one row per curve)", DefaultValueFactory = _ => Path.Combine("artifacts", "fit-calibrate") };
+        var fitCalibrate = new Command("fit-calibrate", "the fitter's calibration suite: coverage of the 95% band and extrapolation error by kind of curve") { perCell, calResamples, calSeed, calOut };
+        fitCalibrate.SetAction((pr, ct) => Fitting.FitCalibration.Run(pr.GetValue(perCell), pr.GetValue(calResamples), pr.GetValue(calSeed), pr.GetValue(calOut)!, NewReporter(false)));
         var models = new System.CommandLine.Option<string[]>("--models") { Description = "ONNX files, folders of them, or trials.parquet files", Required = true, AllowMultipleArgumentsPerToken = true };
         var provider = new System.CommandLine.Option<string>("--provider") { Description = "auto | cpu | cuda (ONNX Runtime execution provider)", DefaultValueFactory = _ => "auto" };
         var reevalData = new System.CommandLine.Option<string?>("--data") { Description = "the data to rebuild the evaluation set from (default: the shipped corpus, when the model was trained on it)" };

@@ -43,18 +43,19 @@ public static class FitBench
 
 /// <summary>`pipeline fit-calibrate`: the calibration suite (<see cref="SyntheticCurve.Suite"/>): every curve fitted on its
 /// fitted sizes, its held-out truth up to 4× checked against the 95 % band, and its held-out points predicted. Prints
-/// coverage and RMSLE by kind, layout and noise level; a fit with a zero-width interval is counted.</summary>
+/// coverage and RMSLE by kind, layout and noise level; a fit with a zero-width interval is counted. Writes one row per
+/// curve to calibration.parquet in the output folder, for analyses the tables do not make.</summary>
 public static class FitCalibration
 {
-    /// <summary>Prints the tables; returns 0 (1 when a curve could not be fitted at all).</summary>
-    public static int Run(int perCell, int resamples, int seed, Reporter report)
+    /// <summary>Prints the tables and writes calibration.parquet into <paramref name="outDir"/>; returns 0.</summary>
+    public static async Task<int> Run(int perCell, int resamples, int seed, string outDir, Reporter report)
     {
         var suite = SyntheticCurve.Suite(perCell, seed).ToArray();
         var sw = Stopwatch.StartNew();
         var results = suite.AsParallel().AsOrdered().Select(c => CalibrationResult.Of(c, resamples)).ToArray();
         double seconds = sw.Elapsed.TotalSeconds;
         var ok = results.Where(r => r.Held > 0).ToArray();
-        string[] Row(string name, IEnumerable<CalibrationResult> rs)
+        string[] Group(string name, IEnumerable<CalibrationResult> rs)
         {
             var g = rs.ToArray();
             var f = g.Where(r => r.Held > 0).ToArray();
@@ -64,10 +65,10 @@ public static class FitCalibration
         }
         string[] headers = ["group", "curves", "fitted", "coverage of truth (95% band)", "RMSLE mean", "median", "worst", "zero-width"];
         report.Table($"Calibration suite: {suite.Length} curves, {resamples} bootstrap resamples, held out to {SyntheticCurve.Reach}x, {seconds:F0} s on {Environment.ProcessorCount} cores",
-            headers, Enum.GetValues<CurveKind>().Select(k => Row(k.ToString(), results.Where(r => r.Curve.Kind == k)))
-                .Append(Row("all", results)));
-        report.Table("By layout", headers, Enum.GetValues<Spacing>().Select(s => Row(s.ToString(), results.Where(r => r.Curve.Spacing == s))));
-        report.Table("By noise (log sd)", headers, SyntheticCurve.NoiseLevels.Select(n => Row($"{n}", results.Where(r => r.Curve.Noise == n))));
+            headers, Enum.GetValues<CurveKind>().Select(k => Group(k.ToString(), results.Where(r => r.Curve.Kind == k)))
+                .Append(Group("all", results)));
+        report.Table("By layout", headers, Enum.GetValues<Spacing>().Select(s => Group(s.ToString(), results.Where(r => r.Curve.Spacing == s))));
+        report.Table("By noise (log sd)", headers, SyntheticCurve.NoiseLevels.Select(n => Group($"{n}", results.Where(r => r.Curve.Noise == n))));
         report.Table("By kind and noise: coverage", ["kind", .. SyntheticCurve.NoiseLevels.Select(n => $"noise {n}")],
             Enum.GetValues<CurveKind>().Select(k => new[] { k.ToString() }.Concat(SyntheticCurve.NoiseLevels.Select(n =>
             {
@@ -77,8 +78,8 @@ public static class FitCalibration
         report.Table("By where the shape changes (break, transition, second step)", headers,
             new[] { CurveKind.Broken, CurveKind.Saturating, CurveKind.Steps }.SelectMany(k => new[]
             {
-                Row($"{k}: in the fitted data", results.Where(r => r.Curve.Kind == k && !r.Curve.ChangeBeyondData)),
-                Row($"{k}: beyond it", results.Where(r => r.Curve.Kind == k && r.Curve.ChangeBeyondData)),
+                Group($"{k}: in the fitted data", results.Where(r => r.Curve.Kind == k && !r.Curve.ChangeBeyondData)),
+                Group($"{k}: beyond it", results.Where(r => r.Curve.Kind == k && r.Curve.ChangeBeyondData)),
             }));
         var chosen = results.Where(r => r.Held > 0).GroupBy(r => r.Family).Select(g => $"{g.Key} {g.Count()}");
         report.Line($"families chosen: {string.Join(", ", chosen)}");
@@ -86,6 +87,18 @@ public static class FitCalibration
         if (Environment.GetEnvironmentVariable("LAB_CALIBRATION_DETAILS") is "1")
             foreach (var r in ok.OrderBy(r => r.Coverage).ThenByDescending(r => r.RmsleTruth).Take(40))
                 report.Line($"{r.Coverage:P0} rmsle {r.RmsleTruth:F3} {r.Family} drift {r.Drift:F3} tied {r.Tied}: {r.Curve}");
+        Directory.CreateDirectory(outDir);
+        string path = Path.Combine(outDir, "calibration.parquet");
+        await ParquetTable.Write(path, results.Select(Row));
+        report.Line($"per curve: {path}");
         return 0;
     }
+
+    static CalibrationRow Row(CalibrationResult r) => new()
+    {
+        Kind = r.Curve.Kind.ToString(), Layout = r.Curve.Spacing.ToString(), FitPoints = r.Curve.FitPoints, Noise = r.Curve.Noise,
+        CurveSeed = r.Curve.Seed, Theta = string.Join(";", r.Curve.Theta.Select(t => t.ToString("R", CultureInfo.InvariantCulture))),
+        ChangeBeyondData = r.Curve.ChangeBeyondData, Family = r.Family, Tied = r.Tied, Held = r.Held, Covered = r.Covered,
+        Coverage = r.Coverage, Rmsle = r.Rmsle, RmsleTruth = r.RmsleTruth, Drift = r.Drift, ZeroWidth = r.ZeroWidth, Error = r.Error,
+    };
 }

@@ -27,6 +27,21 @@ public class FitCommandTests
     }
 
     [Fact]
+    public async Task Fit_calibrate_writes_one_row_per_curve_of_the_suite()
+    {
+        var dir = TempDir();
+        int code = await Cli.Run(["fit-calibrate", "--per-cell", "1", "--bootstrap", "20", "--seed", "5", "--out", dir], new StringWriter());
+        Assert.Equal(0, code);
+        var rows = (await ParquetTable.Read<CalibrationRow>(Path.Combine(dir, "calibration.parquet"))).Match(r => r, e => throw new Xunit.Sdk.XunitException(e.ToString()));
+        // one curve per kind × layout × noise level, each drawn as the suite draws it
+        Assert.Equal(Enum.GetValues<Lab.Fit.CurveKind>().Length * Enum.GetValues<Lab.Fit.Spacing>().Length * Lab.Fit.SyntheticCurve.NoiseLevels.Length, rows.Count);
+        var suite = Lab.Fit.SyntheticCurve.Suite(1, 5).ToList();
+        Assert.Equal(suite.Select(c => (c.Kind.ToString(), c.Spacing.ToString(), c.Noise, c.Seed)), rows.Select(r => (r.Kind, r.Layout, r.Noise, r.CurveSeed)));
+        Assert.All(rows, r => Assert.True(r.Held > 0 && r.Covered <= r.Held && Math.Abs(r.Coverage - (double)r.Covered / r.Held) < 1e-12 && r.Rmsle >= 0 && r.Family != "",
+            $"{r.Kind} {r.Layout} {r.Noise}: held {r.Held} covered {r.Covered} rmsle {r.Rmsle} family '{r.Family}' {r.Error}"));
+    }
+
+    [Fact]
     public async Task Csv_input_writes_fits_predictions_for_every_point_and_plots()
     {
         var dir = TempDir();
