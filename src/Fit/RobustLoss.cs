@@ -12,9 +12,11 @@ namespace Lab.Fit;
 /// <item><b>Noise</b>: a robust estimate of the log-error noise of a single point, from the seeds' spread where points
 /// carry seeds, else from the third differences of log error in order of m (median absolute deviation, scaled to a
 /// standard deviation): a smooth curve's slope and curvature cancel there, so a noise-free curve reads almost 0.</item>
-/// <item><b>Floor cap</b>: an irreducible error must lie below the smallest observed error. (Until 2026-12-07 it had to
-/// lie two noise sds below it; with the noise read from third differences, which a sharp bend inflates, that held the
-/// floor of curves that had flattened visibly — published NMT curves — well under their last points.)</item>
+/// <item><b>Floor cap</b>: an irreducible error must lie below the smallest observed error, and where the points carry
+/// seeds, below it by two of the seeds' noise sds (the noise alone can put the last point low). Without seeds there is
+/// no measurement of the noise to take a margin from: third differences read a sharp bend as noise, and until
+/// 2026-12-07 a margin of two such sds held the floors of curves that had flattened visibly — published NMT curves —
+/// well under their last points.</item>
 /// <item><b>Huber loss</b> by iteratively reweighted least squares: after a weighted fit, points whose log residual
 /// exceeds δ = 1.345 × the residuals' robust scale (1.4826 × their median absolute value; at least 10⁻³) are down-weighted by
 /// δ/|r| and the fit is polished from where it was; two rounds. An outlier or a one-point step then pulls the fit
@@ -29,6 +31,8 @@ public static class RobustLoss
     public const double MinDelta = 1e-3;
     /// <summary>How many noise standard deviations the plateau may lie below the largest error.</summary>
     public const double PlateauMarginSd = 2;
+    /// <summary>How many of the seeds' noise standard deviations the floor stays below the smallest error.</summary>
+    public const double FloorMarginSd = 2;
 
     /// <summary>Spacing weights of points sorted by m (repeats, as in a bootstrap resample, each weigh as their size does).</summary>
     public static double[] SpacingWeights(IReadOnlyList<Observation> pts)
@@ -54,6 +58,11 @@ public static class RobustLoss
 
     /// <summary>The robust standard deviation of one point's log error (0 with fewer than three sizes and no seeds).</summary>
     public static double Noise(IReadOnlyList<Observation> pts)
+        => SeedNoise(pts) is double seeds ? seeds : DifferenceNoise(pts);
+
+    /// <summary>The seeds' noise (the median standard error of a point's mean log error) where at least half the points
+    /// carry seeds; null otherwise.</summary>
+    public static double? SeedNoise(IReadOnlyList<Observation> pts)
     {
         var seeded = pts.Where(p => p.Replicates.Count > 1 && p.Replicates.ForAll(v => v > 0 && double.IsFinite(v)))
             .Select(p =>
@@ -62,7 +71,12 @@ public static class RobustLoss
                 double mean = l.Average();
                 return Math.Sqrt(l.Sum(v => (v - mean) * (v - mean)) / (l.Length - 1) / l.Length);
             }).ToArray();
-        if (seeded.Length >= Math.Max(2, pts.Count / 2)) return Median(seeded);
+        return seeded.Length >= Math.Max(2, pts.Count / 2) ? Median(seeded) : null;
+    }
+
+    /// <summary>The noise read from the third differences of log error (0 with fewer than four sizes).</summary>
+    static double DifferenceNoise(IReadOnlyList<Observation> pts)
+    {
         // third differences of log error (in order of m): a smooth curve's trend and curvature cancel, iid noise of sd
         // σ leaves sd σ·√20
         var y = pts.GroupBy(p => p.M).OrderBy(g => g.Key).Select(g => Math.Log(g.First().Error)).ToArray();
@@ -72,9 +86,10 @@ public static class RobustLoss
         return 1.4826 * Median(r);
     }
 
-    /// <summary>The largest floor the points support: just below the smallest error.</summary>
+    /// <summary>The largest floor the points support: below the smallest error, by <see cref="FloorMarginSd"/> of the
+    /// seeds' noise where the points carry seeds (the noise alone can put the last point low), else just below it.</summary>
     public static double FloorCap(IReadOnlyList<Observation> pts)
-        => pts.Min(p => p.Error) * (1 - 1e-9);
+        => pts.Min(p => p.Error) * Math.Exp(-FloorMarginSd * (SeedNoise(pts) ?? 0)) * (1 - 1e-9);
 
     /// <summary>The lowest plateau (error at no data) the points support: the largest error less <see cref="PlateauMarginSd"/>
     /// noise sds (the first points of a curve still on its plateau scatter around it, so the noise alone can put one above it).</summary>

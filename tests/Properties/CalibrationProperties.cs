@@ -180,7 +180,29 @@ public class RobustFitProperties
         double cap = pts.Min(p => p.Error);
         var irr = new PowerLawIrreducible().Fit(pts, null)!;
         var broken = new BrokenPowerLaw().Fit(pts, null)!;
-        return (irr[2] < cap && broken[0] < cap).Label($"cap {cap}, gamma {irr[2]}, a {broken[0]}");
+        return (irr[2] < cap && broken[0] < cap && RobustLoss.SeedNoise(pts) is null).Label($"cap {cap}, gamma {irr[2]}, a {broken[0]}");
+    }
+
+    [Fact]
+    public void With_seeds_the_floor_stays_below_the_smallest_error_by_two_seed_noise_sds()
+    {
+        // a curve nearly flat over its last four sizes (3000·m^-1.5 + 0.3, within ±2 %), three seeds a point: the floor the data would put
+        // at the smallest error is held two of the seeds' noise sds below it (the seeds say the last point may read low)
+        var wiggle = new[] { 0.0, 0, 0, 0, 0, 0.02, -0.02, 0.01, -0.015 };
+        var pts = Enumerable.Range(0, 9).Select(k =>
+        {
+            double m = 100 * Math.Pow(2, k), e = (3000 * Math.Pow(m, -1.5) + 0.3) * Math.Exp(wiggle[k]);
+            return new Observation(m, e, LanguageExt.Prelude.Seq(e * 0.97, e, e / 0.97));
+        }).ToArray();
+        double noise = RobustLoss.SeedNoise(pts) ?? double.NaN, cap = pts.Min(p => p.Error) * Math.Exp(-2 * noise);
+        Assert.InRange(noise, 0.015, 0.02);
+        var irr = new PowerLawIrreducible().Fit(pts, null)!;
+        var broken = new BrokenPowerLaw().Fit(pts, null)!;
+        Assert.True(irr[2] <= cap && broken[0] <= cap, $"cap {cap}: gamma {irr[2]}, a {broken[0]}");
+        // and the fit leans on that cap: without seeds the same points put the floor above it
+        var bare = pts.Select(p => p with { Replicates = default }).ToArray();
+        double free = new PowerLawIrreducible().Fit(bare, null)![2];
+        Assert.True(free > cap, $"without seeds gamma {free}, the seeded cap {cap}");
     }
 
     [Fact]
