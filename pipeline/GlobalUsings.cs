@@ -15,3 +15,4 @@ global using Lab.Pipeline.Reeval;
 global using Lab.Stages.Search;
 global using TorchSharp;
 global using static TorchSharp.torch;
+global using Lab.Stages.Bench;

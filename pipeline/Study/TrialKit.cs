@@ -64,14 +64,6 @@ public static class TrialKit
                     outputClasses, family(model), counts[name(model)]) with { Reserve = extraModels.Contains(name(model)) || extraRates.Contains(lr) }).ToList();
     }
 
-    /// <summary>Trainable parameters of a model, counted on a throw-away instance built on the CPU (domains call it in
-    /// their Plan, which the study runs on the torch thread).</summary>
-    public static long CountParameters(Func<TorchSharp.torch.nn.Module> build)
-    {
-        using var m = build();
-        return m.parameters().Sum(p => p.numel());
-    }
-
     /// <summary>
     /// How a planned trial trains: the preset's budget, patience, clipping and learning-rate decay on plateau, the trial's
     /// own seed (a further seed of a best-fit configuration has its own), and the pruning the search armed for it; a SIGINT or SIGTERM abandons the training (<see cref="Interrupts"/>).

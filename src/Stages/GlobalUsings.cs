@@ -5,3 +5,4 @@ global using Lab.Stages.Subset;
 global using Lab.Stages.Train;
 global using TorchSharp;
 global using static TorchSharp.torch;
+global using Lab.Stages.Bench;

@@ -31,7 +31,7 @@ public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageMo
                from space in Space(o, p, dataPath, data, shards, files, report,
                    $"image: {data.Train.Count:N0} training images, validation {data.Val.Count:N0}, test {data.Test.Count:N0}, {data.Train.Classes} classes, " +
                    $"{data.Train.Channels}×{data.Train.Height}×{data.Train.Width}, data {data.Fingerprint}",
-                   data.Train.Classes, m => TrialKit.CountParameters(() => new ConvNet(m, data.Train.Channels, data.Train.Classes, data.Mean, data.Std)))
+                   data.Train.Classes, m => ParameterCount.Of(() => new ConvNet(m, data.Train.Channels, data.Train.Classes, data.Mean, data.Std)))
                select space;
     }
 

@@ -28,7 +28,7 @@ public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec,
                from space in Space(o, p, dataPath, data, shards, files, report,
                    $"nmt ({direction}): {data.Train.Length:N0} training pairs ({data.Train.Sum(x => (long)x.Tgt.Length + 1):N0} target tokens), validation {data.Val.Length:N0}, " +
                    $"test {data.Test.Length:N0}, {data.Bpe.Merges.Count:N0} BPE merges, vocabulary {data.Vocab.Size:N0}, data {data.Fingerprint}",
-                   data.Vocab.Size, m => TrialKit.CountParameters(() => NmtTraining.Create(m, data.Vocab.Size, p.MaxLen)),
+                   data.Vocab.Size, m => ParameterCount.Of(() => NmtTraining.Create(m, data.Vocab.Size, p.MaxLen)),
                    $"{p.Hyper}-{(o.Reverse ? "reverse" : "forward")}")
                select space;
     }

@@ -39,7 +39,7 @@ public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, Spee
            from space in Space(o, p, dataPath, data, shards, files, report,
                $"speech: {data.Train.Count:N0} training utterances ({Hours(data.Train.Frames)}), validation {data.Val.Count:N0} ({Hours(data.Val.Frames)}), " +
                $"test {data.Test.Count:N0}; alphabet of {data.Vocab.Chars.Length} characters + blank; data {data.Fingerprint}",
-               data.Vocab.Size, m => TrialKit.CountParameters(() => SpeechTraining.Create(m, data.Vocab.Size)))
+               data.Vocab.Size, m => ParameterCount.Of(() => SpeechTraining.Create(m, data.Vocab.Size)))
                select space;
 
     static string Hours(long frames) => $"{frames / 360_000.0:F2} h";

@@ -3,6 +3,7 @@ using Lab.Pipeline;
 using Lab.Pipeline.Reeval;
 using Lab.Pipeline.Results;
 using Lab.Pipeline.Study;
+using Lab.Stages.Bench;
 using Lab.Stages.Core;
 using Lab.Stages.Evaluate;
 using Lab.Stages.Search;
@@ -62,7 +63,7 @@ public sealed class BlobsRunner() : DomainRunner<BlobsPreset, BlobsData, BlobsMo
            let data = BlobsData.Generate(p.Train, p.Val + p.Test, p.Dim, p.Classes, o.Seed)
            from shards in Shards.Halving(Enumerable.Repeat(1, p.Train).ToList(), p.Shards, SizeUnit)
            from space in Space(o, p, DefaultData, data, shards, files, report, $"blobs: {p.Train:N0} points, data {data.Fingerprint}", p.Classes,
-               m => TrialKit.CountParameters(() => new BlobsNet(m, p.Dim, p.Classes)))
+               m => ParameterCount.Of(() => new BlobsNet(m, p.Dim, p.Classes)))
                select space;
 
     /// <inheritdoc />

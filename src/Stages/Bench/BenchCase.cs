@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Lab.Pipeline.Study;
+namespace Lab.Stages.Bench;
 
 /// <summary>One figure of a benchmark: a name from the shared vocabulary (train_step, pipeline_loop, eval_torch,
 /// eval_ort, greedy_ort) or the domain's own, its unit, and a function that measures it once and returns the rate.</summary>

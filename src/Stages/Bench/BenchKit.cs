@@ -1,4 +1,4 @@
-namespace Lab.Pipeline.Study;
+namespace Lab.Stages.Bench;
 
 /// <summary>The measures every domain's benchmark shares, built on the code trials run (<see cref="Trainer.Step"/>).</summary>
 public static class BenchKit

@@ -1,6 +1,7 @@
-using Lab.Stages.Domains.Image;
+using Google.Protobuf;
+using Lab.Stages.Evaluate;
 
-namespace Lab.Pipeline.Domains.Image;
+namespace Lab.Stages.Domains.Image;
 
 /// <summary>`pipeline bench --domain image`: per default-preset model on 28×28 grey images, the bare training step, the
 /// pipeline's training loop, and TorchSharp versus ONNX Runtime evaluation.</summary>

@@ -1,6 +1,7 @@
-using Lab.Stages.Language;
+using Google.Protobuf;
+using Lab.Stages.Evaluate;
 
-namespace Lab.Pipeline.Language;
+namespace Lab.Stages.Language;
 
 /// <summary>
 /// `pipeline bench --domain lm|charlm`: the fp32 GEMM peak, then per model the bare training step, its model FLOP

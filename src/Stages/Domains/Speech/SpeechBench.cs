@@ -1,6 +1,7 @@
-using Lab.Stages.Domains.Speech;
+using Google.Protobuf;
+using Lab.Stages.Evaluate;
 
-namespace Lab.Pipeline.Domains.Speech;
+namespace Lab.Stages.Domains.Speech;
 
 /// <summary>`pipeline bench --domain speech`: log-mel feature extraction, then per default-preset model on 256 random
 /// 2–3 s utterances, the bare training step, the pipeline's training loop and ONNX Runtime evaluation (frames/s; 6,000

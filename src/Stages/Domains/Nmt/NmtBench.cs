@@ -1,6 +1,7 @@
-using Lab.Stages.Domains.Nmt;
+using Google.Protobuf;
+using Lab.Stages.Evaluate;
 
-namespace Lab.Pipeline.Domains.Nmt;
+namespace Lab.Stages.Domains.Nmt;
 
 /// <summary>`pipeline bench --domain nmt`: per default-preset model (both architectures) on random 20-piece sentences
 /// over a 4,000-piece vocabulary, the bare training step, the pipeline's training loop, TorchSharp versus ONNX Runtime
