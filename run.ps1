@@ -1,12 +1,14 @@
 <#
 .SYNOPSIS
-  Runs a learning-curve study: run.ps1 -Domain lm|charlm|image|nmt|speech [-Preset smoke|default|full|FILE.json] [-Data PATH]
+  Runs a learning-curve study: run.ps1 -Domain NAME [-Preset smoke|default|full|FILE.json] [-Data PATH]
   [-Out DIR] [-Device auto|cpu|cuda] [-Threads N] [-Seed N] [-Arch NAME|all] [-TargetError X] [-Reverse] [-StartOver] [-DryRun]
 .DESCRIPTION
   Calls `dotnet run --project pipeline -c Release -- run ...` with the same options and exits with its exit code
   (0 done, 1 some trial failed, 2 bad input, 3 a file could not be written, 4 the study folder is in use, 130/143
   interrupted). An unknown option or a count that is not a whole number is exit code 2 here, before anything runs.
   -DryRun prints the command instead of running it. Uses engine features only, so it also runs in a hosted engine.
+  NAME: lm, charlm, image, nmt, speech, or any domain registered since; `pipeline run --help` lists them with the data
+  each takes and its model families (-Arch).
 #>
 param(
     [string]$Domain = 'lm',

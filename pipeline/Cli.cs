@@ -18,14 +18,14 @@ public static class Cli
         Interrupts.Command = "pipeline " + string.Join(' ', args.Select(a => a.Length > 0 && a.All(c => char.IsLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? a : $"'{a.Replace("'", "'\\''")}'"));
         var domain = new System.CommandLine.Option<string>("--domain") { Description = $"domain to study ({DomainRegistry.Names})", Required = true };
         var preset = new System.CommandLine.Option<string>("--preset") { Description = "smoke | default | full, or a preset file of your own (JSON with the values of data/presets/<domain>.json; kept in the study folder)", DefaultValueFactory = _ => "default" };
-        var data = new System.CommandLine.Option<string?>("--data") { Description = "the data instead of the default: a text file or folder (lm, charlm), IDX or image folders (image), TSV or Moses pair (nmt), manifest.jsonl or a folder with train/val/test.jsonl (speech)" };
+        var data = new System.CommandLine.Option<string?>("--data") { Description = DataHelp() };
         var output = new System.CommandLine.Option<string?>("--out") { Description = "output folder (default artifacts/<domain>)" };
         var device = new System.CommandLine.Option<string>("--device") { Description = "auto | cpu | cuda", DefaultValueFactory = _ => "auto" };
         var threads = new System.CommandLine.Option<int>("--threads") { Description = "torch and ONNX Runtime threads (default: all cores)", DefaultValueFactory = _ => 0 };
         var seed = new System.CommandLine.Option<long>("--seed") { Description = "seed of splits, shards, initialisation and batching", DefaultValueFactory = _ => 1 };
         var quiet = new System.CommandLine.Option<bool>("--quiet") { Description = "no progress lines" };
         var reverse = new System.CommandLine.Option<bool>("--reverse") { Description = "translation: from the second language into the first" };
-        var arch = new System.CommandLine.Option<string>("--arch") { Description = "model families to train: lm lstm|rhn|all (default lstm); charlm rhn|lstm|all (default rhn); nmt lstm|transformer|all (default lstm); image resnet|cnn|all (default all); speech ds2|conv|all (default ds2)", DefaultValueFactory = _ => "default" };
+        var arch = new System.CommandLine.Option<string>("--arch") { Description = ArchHelp(), DefaultValueFactory = _ => "default" };
 
         var target = new System.CommandLine.Option<double?>("--target-error") { Description = "project the data, best-fit model size and training compute needed for this error (of the primary metric in a study); the errors at 2x and 4x the data are always projected" };
 
@@ -178,7 +178,7 @@ public static class Cli
             return 2;
         }
         var err = errors ?? Console.Error;
-        try { return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }); }
+        try { return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout ?? Console.Out, Error = err }); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // the disk filled up, the folder is read-only or went away: say which file, keep everything written before
@@ -196,6 +196,13 @@ public static class Cli
 
     /// <summary>Runs a command that writes into <paramref name="outDir"/>: a refusal is reported (exit code 2), and an
     /// output folder that the refused command created and left empty is removed again (one with anything in it is kept).</summary>
+    /// <summary>`--data`'s help: what each registered domain takes (domains that take the same listed together).</summary>
+    public static string DataHelp() => "the data instead of the default: " + string.Join(", ",
+        DomainRegistry.All.GroupBy(d => d.DataHelp).Select(g => $"{g.Key} ({string.Join(", ", g.Select(d => d.Name))})"));
+
+    /// <summary>`--arch`'s help: each registered domain's families and its default.</summary>
+    public static string ArchHelp() => "model families to train: " + string.Join("; ", DomainRegistry.All.Map(d => $"{d.Name} {d.ArchHelp}"));
+
     static async Task<int> IntoFolder(string outDir, Reporter reporter, Func<Task<LanguageExt.Either<Problem, int>>> command)
     {
         bool existed = Directory.Exists(outDir);

@@ -9,6 +9,10 @@ public interface IDomainRunner
     string Name { get; }
     /// <summary>Where the shipped default data lives, relative to the repository root.</summary>
     string DefaultData { get; }
+    /// <summary>What `--data` takes for this domain (the help text lists every registered domain's).</summary>
+    string DataHelp { get; }
+    /// <summary>The model families `--arch` picks from and the one it picks by default (for the help text).</summary>
+    string ArchHelp { get; }
     /// <summary>Prepares the data once into the study folder and lists the search space: every shard × model × learning
     /// rate it offers, each model with its family and parameter count (<see cref="TrialKit.Grid"/>). The study's
     /// best-fit search decides which to train.</summary>

@@ -17,6 +17,11 @@ public abstract class TextLmRunner(string name, string defaultData, Func<string,
     : DomainRunner<LmPreset, LmData, LmModelSpec, LanguageModel>(name, defaultData, units.Counted, presets)
 {
     /// <inheritdoc />
+    protected override string DefaultArch => defaultArch;
+    /// <inheritdoc />
+    public override string DataHelp => "a text file or a folder of them";
+
+    /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
         => CurvesOf(plan, [(metric.Val, metric.Test, metric.BestGuess(plan.Count > 0 ? plan[0].OutputClasses : 1))]);
 
@@ -24,7 +29,7 @@ public abstract class TextLmRunner(string name, string defaultData, Func<string,
     public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
     {
         var dataPath = DataPathOf(o);
-        return from p in RunPreset(o, defaultArch, (p, models) => p with { Models = models })
+        return from p in RunPreset(o, (p, models) => p with { Models = models })
                from _ in p.Models.Find(m => m.Invalid is not null)
                    .Match(m => Left<Problem, Unit>(new Problem($"preset '{p.Name}': {m.Invalid}", "remove it from the LSTM entries")),
                           () => Right<Problem, Unit>(unit))

@@ -92,11 +92,20 @@ public abstract class DomainRunner<TPreset, TData, TModel, TNet>(string name, st
     /// <summary>Writes the prepared data into the study folder (every trial reads it back with <see cref="ReadPrepared"/>).</summary>
     protected abstract void WritePrepared(string path, TData data);
 
-    /// <summary>The preset a run asks for with only the families --arch picks ("default": <paramref name="defaultArch"/>),
+    /// <summary>The model family `--arch default` picks.</summary>
+    protected abstract string DefaultArch { get; }
+
+    /// <inheritdoc/>
+    public abstract string DataHelp { get; }
+
+    /// <summary>The model families of the default preset (else smoke, else full), `all`, and the default (<see cref="DefaultArch"/>).</summary>
+    public string ArchHelp => $"{string.Join("|", Seq("default", "smoke", "full").Map(presets).Somes().HeadOrNone().Map(p => p.Models.Map(m => m.Arch).Distinct()).IfNone(Seq<string>()))}|all (default {DefaultArch})";
+
+    /// <summary>The preset a run asks for with only the families --arch picks ("default": <see cref="DefaultArch"/>),
     /// on a device that is there.</summary>
-    protected Either<Problem, TPreset> RunPreset(RunOptions o, string defaultArch, Func<TPreset, Seq<TModel>, TPreset> withModels)
+    protected Either<Problem, TPreset> RunPreset(RunOptions o, Func<TPreset, Seq<TModel>, TPreset> withModels)
         => from p in Preset(o)
-           from models in TrialKit.Architectures(p.Models, m => m.Arch, o.Arch, defaultArch)
+           from models in TrialKit.Architectures(p.Models, m => m.Arch, o.Arch, DefaultArch)
            from _ in Devices.Choose(o.Device)
            select withModels(p, models);
 

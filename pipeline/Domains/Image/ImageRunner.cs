@@ -11,6 +11,10 @@ namespace Lab.Pipeline.Domains.Image;
 /// </summary>
 public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageModelSpec, ConvNet>("image", "data/image", "images", ImagePreset.Shipped.Named)
 {
+    protected override string DefaultArch => "resnet";
+    /// <inheritdoc/>
+    public override string DataHelp => "IDX files or image folders";
+
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
     {
@@ -24,7 +28,7 @@ public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageMo
     public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
     {
         var dataPath = DataPathOf(o);
-        return from p in RunPreset(o, "resnet", (p, models) => p with { Models = models })
+        return from p in RunPreset(o, (p, models) => p with { Models = models })
                from sets in ImageFiles.Load(dataPath)
                from data in ImageData.Prepare(sets.Train, sets.Test, p, o.Seed).At(dataPath)
                from shards in Shards.Halving(Enumerable.Repeat(1, data.Train.Count).ToList(), p.Shards, SizeUnit, data.Train.Classes).At(dataPath)

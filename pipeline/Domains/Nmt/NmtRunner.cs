@@ -11,6 +11,10 @@ namespace Lab.Pipeline.Domains.Nmt;
 /// </summary>
 public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec, nn.Module<Tensor, Tensor, Tensor>>("nmt", "data/nmt/kjv-rv1909.tsv.gz", "target tokens", NmtPreset.Shipped.Named)
 {
+    protected override string DefaultArch => "lstm";
+    /// <inheritdoc/>
+    public override string DataHelp => "a TSV or a Moses pair";
+
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
         => CurvesOf(plan, [("val_cross_entropy", "test_cross_entropy", Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 1))]);
@@ -19,7 +23,7 @@ public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec,
     public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
     {
         var dataPath = DataPathOf(o);
-        return from p in RunPreset(o, "lstm", (p, models) => p with { Models = models })
+        return from p in RunPreset(o, (p, models) => p with { Models = models })
                from corpus in ParallelFiles.Load(dataPath)
                let pairs = o.Reverse ? corpus.Pairs.Select(x => (x.Item2, x.Item1)).ToList() : corpus.Pairs
                let direction = o.Reverse ? $"{corpus.Second}→{corpus.First}" : $"{corpus.First}→{corpus.Second}"

@@ -11,6 +11,10 @@ namespace Lab.Pipeline.Domains.Speech;
 /// </summary>
 public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, SpeechModelSpec, CtcModel>("speech", CorpusGenerator.Root, "frames", SpeechPreset.Shipped.Named)
 {
+    protected override string DefaultArch => "ds2";
+    /// <inheritdoc/>
+    public override string DataHelp => "manifest.jsonl or a folder with train/val/test.jsonl";
+
     /// <inheritdoc />
     public override IReadOnlyList<CurveSpec> Curves(IReadOnlyList<PlanRow> plan)
         => CurvesOf(plan, [("val_cer", "test_cer", 1.0), ("val_wer", "test_wer", 1.0), ("val_ctc_loss", "test_ctc_loss", Math.Log(plan.Count > 0 ? plan[0].OutputClasses : 2))]);
@@ -32,7 +36,7 @@ public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, Spee
 
     /// <inheritdoc />
     public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
-        => from p in RunPreset(o, "ds2", (p, models) => p with { Models = models })
+        => from p in RunPreset(o, (p, models) => p with { Models = models })
            from dataPath in DataPath(o, p, report)
            from data in Load(dataPath, p.ValShare, o.Seed, Threads(o.Threads), report)
            from shards in Shards.Halving(data.Train.Items.Select(u => u.Frames).ToList(), p.Shards, SizeUnit).At(dataPath)

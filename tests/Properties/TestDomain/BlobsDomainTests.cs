@@ -11,6 +11,20 @@ namespace Lab.Tests.TestDomain;
 public class BlobsDomainTests
 {
     [Fact]
+    public async Task The_help_text_lists_every_registered_domain_with_its_data_and_families()
+    {
+        DomainRegistry.Register(new BlobsRunner());
+        var output = new StringWriter();
+        Assert.Equal(0, await Cli.Run(["run", "--help"], new StringWriter(), output));
+        string help = System.Text.RegularExpressions.Regex.Replace(output.ToString(), @"\s+", " ");
+        Assert.Contains("blobs mlp|all (default mlp)", help);
+        Assert.Contains("nothing: the points are generated (blobs)", help);
+        Assert.All(DomainRegistry.All, d => Assert.Contains($"{d.Name} {d.ArchHelp}", help));
+        // the default the help names is the family a run picks (image's said "all" while runs trained ResNets alone)
+        Assert.Contains("image resnet|cnn|all (default resnet)", help);
+    }
+
+    [Fact]
     public async Task A_domain_from_the_recipe_runs_end_to_end_with_reeval_and_bench()
     {
         TorchSetup.Once();

@@ -47,6 +47,9 @@ public sealed record BlobsPreset(string Name, int Train, int Val, int Test, int 
 /// </summary>
 public sealed class BlobsRunner() : DomainRunner<BlobsPreset, BlobsData, BlobsModel, BlobsNet>("blobs", "generated", "points", BlobsPreset.Named)
 {
+    protected override string DefaultArch => "mlp";
+    public override string DataHelp => "nothing: the points are generated";
+
     /// <inheritdoc />
     protected override Either<Problem, BlobsData> ReadPrepared(string path) => BlobsData.Read(path);
 
@@ -59,7 +62,7 @@ public sealed class BlobsRunner() : DomainRunner<BlobsPreset, BlobsData, BlobsMo
 
     /// <inheritdoc />
     public override Either<Problem, List<PlanRow>> Plan(RunOptions o, StudyFiles files, Reporter report)
-        => from p in RunPreset(o, "mlp", (p, _) => p)
+        => from p in RunPreset(o, (p, _) => p)
            let data = BlobsData.Generate(p.Train, p.Val + p.Test, p.Dim, p.Classes, o.Seed)
            from shards in Shards.Halving(Enumerable.Repeat(1, p.Train).ToList(), p.Shards, SizeUnit)
            from space in Space(o, p, DefaultData, data, shards, files, report, $"blobs: {p.Train:N0} points, data {data.Fingerprint}", p.Classes,
