@@ -9,15 +9,19 @@ namespace Lab.Tests;
 /// min ≤ median ≤ max, the shared measures present, and the machine facts.</summary>
 public class BenchTests
 {
-    /// <summary>A small model of each domain to bench (a new domain adds its own here; the test says so when one is missing).</summary>
-    static readonly Dictionary<string, (string Model, string[] Measures)> Small = new()
+    /// <summary>The measures every domain's bench writes (each domain may add its own).</summary>
+    static readonly string[] Shared = ["train_step", "pipeline_loop", "eval_ort"];
+
+    /// <summary>A domain's first bench case of a model (cases are built as they are reached: the cases before it, a GEMM
+    /// or feature figure, and this model, nothing more): the model to bench and the measures it declares. Every
+    /// registered domain is benched so, with nothing to add here for a new one.</summary>
+    static (string Model, string[] Measures) FirstCase(IDomainRunner domain)
     {
-        ["lm"] = (Lab.Pipeline.Domains.Lm.LmRunner.Presets.Default.Models[0].Name, ["train_step", "train_mfu", "pipeline_loop", "trial_train", "trial_train_share", "eval_torch", "eval_ort"]),
-        ["charlm"] = (Lab.Pipeline.Domains.CharLm.CharLmRunner.Presets.Default.Models.Find(m => m.Arch == "rhn").Map(m => m.Name).IfNone(""), ["train_step", "train_mfu", "pipeline_loop", "trial_train", "trial_train_share", "eval_torch", "eval_ort"]),
-        ["image"] = (Lab.Stages.Domains.Image.ImagePreset.Shipped.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_torch", "eval_ort"]),
-        ["nmt"] = (Lab.Stages.Domains.Nmt.NmtPreset.Shipped.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_torch", "eval_ort", "greedy_ort"]),
-        ["speech"] = (Lab.Stages.Domains.Speech.SpeechPreset.Shipped.Default.Models[0].Name, ["train_step", "pipeline_loop", "eval_ort"]),
-    };
+        var options = new RunOptions(domain.Name, "default", null, Path.GetTempPath(), "cpu", 1, 1);
+        return domain.BenchCases(options, 1, new Reporter(quiet: true)).Match(
+            cases => cases.Where(c => c.Measures.Any(m => m.Measure == "train_step")).Take(1).Select(c => (c.Model, c.Measures.Select(m => m.Measure).ToArray())).Single(),
+            e => throw new Xunit.Sdk.XunitException(e.ToString()));
+    }
 
     public static TheoryData<string> Domains => new(DomainRegistry.All.Map(d => d.Name));
 
@@ -26,8 +30,8 @@ public class BenchTests
     public async Task Bench_writes_repeated_figures_in_the_shared_schema(string domain)
     {
         TorchSetup.Once();
-        Assert.True(Small.ContainsKey(domain), $"add a small model of '{domain}' to BenchTests.Small");
-        var (model, measures) = Small[domain];
+        var (model, declared) = FirstCase(DomainRegistry.Find(domain).Match(d => d, e => throw new Xunit.Sdk.XunitException(e.ToString())));
+        Assert.All(Shared, m => Assert.Contains(m, declared));
         var dir = Path.Combine(Path.GetTempPath(), $"lab-bench-{Guid.NewGuid():N}");
         var err = new StringWriter();
         int code = await Cli.Run(["bench", "--domain", domain, "--model", model, "--repeats", "2", "--threads", "1", "--out", dir, "--quiet"], err, TextWriter.Null);
@@ -41,7 +45,7 @@ public class BenchTests
             Assert.True(r.Parameters > 0 && r.CpuCores > 0 && r.CpuModel.Length > 0 && r.OnnxRuntimeVersion.Length > 0);
             if (r.Measure == "trial_train_share") Assert.True(r.Max <= 100, $"training took {r.Max} % of the trial loop's time");
         });
-        Assert.Equal(measures.Order(), rows.Select(r => r.Measure).Order());
+        Assert.Equal(declared.Order(), rows.Select(r => r.Measure).Order());   // every measure the case declares, once
         Directory.Delete(dir, true);
     }
 
