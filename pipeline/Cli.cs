@@ -194,8 +194,6 @@ public static class Cli
         }
     }
 
-    /// <summary>Runs a command that writes into <paramref name="outDir"/>: a refusal is reported (exit code 2), and an
-    /// output folder that the refused command created and left empty is removed again (one with anything in it is kept).</summary>
     /// <summary>`--data`'s help: what each registered domain takes (domains that take the same listed together).</summary>
     public static string DataHelp() => "the data instead of the default: " + string.Join(", ",
         DomainRegistry.All.GroupBy(d => d.DataHelp).Select(g => $"{g.Key} ({string.Join(", ", g.Select(d => d.Name))})"));
@@ -203,6 +201,8 @@ public static class Cli
     /// <summary>`--arch`'s help: each registered domain's families and its default.</summary>
     public static string ArchHelp() => "model families to train: " + string.Join("; ", DomainRegistry.All.Map(d => $"{d.Name} {d.ArchHelp}"));
 
+    /// <summary>Runs a command that writes into <paramref name="outDir"/>: a refusal is reported (exit code 2), and an
+    /// output folder that the refused command created and left empty is removed again (one with anything in it is kept).</summary>
     static async Task<int> IntoFolder(string outDir, Reporter reporter, Func<Task<LanguageExt.Either<Problem, int>>> command)
     {
         bool existed = Directory.Exists(outDir);
