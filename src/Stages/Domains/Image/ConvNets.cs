@@ -12,11 +12,14 @@ public sealed class ConvBn : Module<Tensor, Tensor>, IOnnxExportable
     readonly bool relu;
     readonly int k, s;
 
+    /// <summary>BatchNorm2d's defaults, which the ONNX export's epsilon matches.</summary>
+    const double Momentum = 0.1, Eps = 1e-5;
+
     /// <summary>in → out channels, kernel k, stride s, padding k/2.</summary>
     public ConvBn(int cin, int cout, int k, int s, bool relu) : base("ConvBn")
     {
         conv = Conv2d(cin, cout, k, stride: s, padding: k / 2, bias: false);
-        bn = BatchNorm2d(cout);
+        bn = BatchNorm2d(cout, eps: Eps, momentum: Momentum);
         this.relu = relu; this.k = k; this.s = s;
         RegisterComponents();
     }
@@ -25,7 +28,12 @@ public sealed class ConvBn : Module<Tensor, Tensor>, IOnnxExportable
     public override Tensor forward(Tensor x)
     {
         using var c = conv.call(x);
-        var y = bn.call(c);
+        // not bn.call: BatchNorm's own forward counts batches with num_batches_tracked.add_(1), whose implicit Scalars
+        // only the finalizer frees, possibly while the native call reads them (TorchSharp's Scalar race; it crashed
+        // `pipeline bench --domain image` in BatchNorm.forward). With momentum 0.1 the count plays no part, so the same
+        // normalisation is computed directly (batch statistics and running-average update in training, running
+        // statistics in evaluation).
+        var y = functional.batch_norm(c, bn.running_mean, bn.running_var, bn.weight, bn.bias, training, Momentum, Eps);
         if (!relu) return y;
         using (y) return functional.relu(y);
     }
