@@ -11,6 +11,7 @@ namespace Lab.Pipeline.Domains.Image;
 /// </summary>
 public sealed class ImageRunner() : DomainRunner<ImagePreset, ImageData, ImageModelSpec, ConvNet>("image", "data/image", "images", ImagePreset.Shipped.Named)
 {
+    /// <inheritdoc/>
     protected override string DefaultArch => "resnet";
     /// <inheritdoc/>
     public override string DataHelp => "IDX files or image folders";

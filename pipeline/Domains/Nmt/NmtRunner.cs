@@ -11,6 +11,7 @@ namespace Lab.Pipeline.Domains.Nmt;
 /// </summary>
 public sealed class NmtRunner() : DomainRunner<NmtPreset, NmtData, NmtModelSpec, nn.Module<Tensor, Tensor, Tensor>>("nmt", "data/nmt/kjv-rv1909.tsv.gz", "target tokens", NmtPreset.Shipped.Named)
 {
+    /// <inheritdoc/>
     protected override string DefaultArch => "lstm";
     /// <inheritdoc/>
     public override string DataHelp => "a TSV or a Moses pair";

@@ -11,6 +11,7 @@ namespace Lab.Pipeline.Domains.Speech;
 /// </summary>
 public sealed class SpeechRunner() : DomainRunner<SpeechPreset, SpeechData, SpeechModelSpec, CtcModel>("speech", CorpusGenerator.Root, "frames", SpeechPreset.Shipped.Named)
 {
+    /// <inheritdoc/>
     protected override string DefaultArch => "ds2";
     /// <inheritdoc/>
     public override string DataHelp => "manifest.jsonl or a folder with train/val/test.jsonl";

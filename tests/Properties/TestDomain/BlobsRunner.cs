@@ -47,6 +47,7 @@ public sealed record BlobsPreset(string Name, int Train, int Val, int Test, int 
 /// </summary>
 public sealed class BlobsRunner() : DomainRunner<BlobsPreset, BlobsData, BlobsModel, BlobsNet>("blobs", "generated", "points", BlobsPreset.Named)
 {
+    /// <inheritdoc/>
     protected override string DefaultArch => "mlp";
     public override string DataHelp => "nothing: the points are generated";
 
