@@ -56,7 +56,7 @@ public static class RobustLoss
         return w;
     }
 
-    /// <summary>The robust standard deviation of one point's log error (0 with fewer than three sizes and no seeds).</summary>
+    /// <summary>The robust standard deviation of one point's log error: the seeds' (<see cref="SeedNoise"/>), else from third differences (0 with fewer than four sizes).</summary>
     public static double Noise(IReadOnlyList<Observation> pts)
         => SeedNoise(pts) is double seeds ? seeds : DifferenceNoise(pts);
 

@@ -12,7 +12,7 @@ public sealed class ConvBn : Module<Tensor, Tensor>, IOnnxExportable
     readonly bool relu;
     readonly int k, s;
 
-    /// <summary>BatchNorm2d's defaults, which the ONNX export's epsilon matches.</summary>
+    /// <summary>BatchNorm2d's defaults; the ONNX export's epsilon is the same constant.</summary>
     const double Momentum = 0.1, Eps = 1e-5;
 
     /// <summary>in → out channels, kernel k, stride s, padding k/2.</summary>
@@ -44,7 +44,7 @@ public sealed class ConvBn : Module<Tensor, Tensor>, IOnnxExportable
         var c = g.Node("Conv", [input, g.Weight($"{prefix}.conv.weight", conv.weight)], 1,
             Attr("kernel_shape", new long[] { k, k }), Attr("strides", new long[] { s, s }), Attr("pads", new long[] { k / 2, k / 2, k / 2, k / 2 }));
         var b = g.Node("BatchNormalization", [c, g.Weight($"{prefix}.bn.weight", bn.weight!), g.Weight($"{prefix}.bn.bias", bn.bias!),
-            g.Weight($"{prefix}.bn.running_mean", bn.running_mean!), g.Weight($"{prefix}.bn.running_var", bn.running_var!)], 1, Attr("epsilon", 1e-5f));
+            g.Weight($"{prefix}.bn.running_mean", bn.running_mean!), g.Weight($"{prefix}.bn.running_var", bn.running_var!)], 1, Attr("epsilon", (float)Eps));
         return relu ? g.Node("Relu", [b]) : b;
     }
 }
