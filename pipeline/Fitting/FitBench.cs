@@ -81,6 +81,23 @@ public static class FitCalibration
                 Group($"{k}: in the fitted data", results.Where(r => r.Curve.Kind == k && !r.Curve.ChangeBeyondData)),
                 Group($"{k}: beyond it", results.Where(r => r.Curve.Kind == k && r.Curve.ChangeBeyondData)),
             }));
+        // how wide the band is against the miss it must hold: noisy curves (noise-free ones are predicted to the fits'
+        // resolution, so any band holds them), pooled over held-out points
+        string[] Sharpness(string name, IEnumerable<CalibrationResult> rs)
+        {
+            var v = rs.Where(r => r.Held > 0 && r.Curve.Noise > 0).SelectMany(r => r.MissToBand).Where(double.IsFinite).ToArray();
+            if (v.Length == 0) return [name, "0", "—", "—", "—"];
+            return [name, $"{v.Length}", $"{CurveFitter.Quantile(v, 0.5):F2}", $"{CurveFitter.Quantile(v, 0.95):F2}", $"{100.0 * v.Count(x => x <= 1) / v.Length:F1}%"];
+        }
+        report.Table("How wide the band is against the miss (noisy curves; |ln(truth/predicted)| / half-width; a band as wide as it must be: median ~0.34, 95th percentile ~1)",
+            ["group", "held-out points", "median", "95th percentile", "within the band"],
+            Enum.GetValues<CurveKind>().SelectMany(k => k is CurveKind.Pure or CurveKind.Floor
+                ? new[] { Sharpness(k.ToString(), results.Where(r => r.Curve.Kind == k)) }
+                : new[]
+                {
+                    Sharpness($"{k}: change in the fitted data", results.Where(r => r.Curve.Kind == k && !r.Curve.ChangeBeyondData)),
+                    Sharpness($"{k}: change beyond it", results.Where(r => r.Curve.Kind == k && r.Curve.ChangeBeyondData)),
+                }).Append(Sharpness("all", results)));
         var chosen = results.Where(r => r.Held > 0).GroupBy(r => r.Family).Select(g => $"{g.Key} {g.Count()}");
         report.Line($"families chosen: {string.Join(", ", chosen)}");
         foreach (var r in results.Where(r => r.Held == 0).Take(5)) report.Line($"not fitted: {r.Curve}: {r.Error}");
@@ -100,5 +117,7 @@ public static class FitCalibration
         CurveSeed = r.Curve.Seed, Theta = string.Join(";", r.Curve.Theta.Select(t => t.ToString("R", CultureInfo.InvariantCulture))),
         ChangeBeyondData = r.Curve.ChangeBeyondData, Family = r.Family, Tied = r.Tied, Held = r.Held, Covered = r.Covered,
         Coverage = r.Coverage, Rmsle = r.Rmsle, RmsleTruth = r.RmsleTruth, Drift = r.Drift, ZeroWidth = r.ZeroWidth, Error = r.Error,
+        MissToBandMedian = r.MissToBand.Length == 0 ? double.NaN : CurveFitter.Quantile(r.MissToBand, 0.5),
+        MissToBandMax = r.MissToBand.Length == 0 ? double.NaN : r.MissToBand.Max(),
     };
 }

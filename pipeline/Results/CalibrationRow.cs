@@ -22,5 +22,7 @@ public sealed record CalibrationRow
     [JsonPropertyName("rmsle_truth")] public double RmsleTruth { get; init; } = double.NaN;
     [JsonPropertyName("drift")] public double Drift { get; init; } = double.NaN;
     [JsonPropertyName("zero_width")] public bool ZeroWidth { get; init; }
+    [JsonPropertyName("miss_to_band_median")] public double MissToBandMedian { get; init; } = double.NaN;
+    [JsonPropertyName("miss_to_band_max")] public double MissToBandMax { get; init; } = double.NaN;
     [JsonPropertyName("error")] public string Error { get; init; } = "";
 }

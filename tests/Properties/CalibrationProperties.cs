@@ -40,6 +40,17 @@ public class CalibrationProperties(ITestOutputHelper output)
         return (r.Error.Length == 0 && r.Held > 0 && !r.ZeroWidth).Label($"{r.Family}: {r.Error} zero-width {r.ZeroWidth}");
     }
 
+    /// <summary>The miss-to-band ratios fit-calibrate reports agree with its coverage: one per held-out size, none
+    /// negative, and at most 1 exactly where the band held the truth.</summary>
+    [Property(MaxTest = 25, Arbitrary = [typeof(SuiteArbitraries)])]
+    public Property Miss_to_band_ratios_agree_with_coverage(SuiteCurve c)
+    {
+        var r = CalibrationResult.Of(c.Curve, resamples: 40);
+        return (r.Held > 0 && r.MissToBand.Length == r.Held && r.MissToBand.All(x => x >= 0)
+                && r.MissToBand.Count(x => x <= 1) == r.Covered)
+            .Label($"held {r.Held}, covered {r.Covered}, ratios {string.Join(" ", r.MissToBand.Select(x => x.ToString("G3")))}");
+    }
+
     [Property(MaxTest = 30, Arbitrary = [typeof(SuiteArbitraries)])]
     public Property Every_band_holds_its_own_prediction(SuiteCurve c)
     {
