@@ -56,7 +56,7 @@ public sealed record PointPrediction(double M, double Observed, double Predicted
 /// <param name="Requirements">Data, model size and compute for the target error and for the errors at 2× and 4× the data.</param>
 /// <param name="ModelSizeNote">How the model-size fit was made when not by the bootstrap (a flat best-fit size: the
 /// interval is what the ladder resolves); empty otherwise.</param>
-/// <param name="Band">The 95 % band of the predicted error (bootstrap, backtest drift beyond the data, tied families).</param>
+/// <param name="Band">The 95 % band of the predicted error (bootstrap, backtest drift beyond the data, tied and plausible families).</param>
 /// <param name="Notes">What a reader should know of the fit: points in the small-data or irreducible region (kept in
 /// the fit, named here), families not fitted and why, parameters at the edge of what the data support.</param>
 /// <param name="NotFitted">Each family that could not be fitted to the curve, with the reason.</param>
@@ -110,7 +110,8 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
         var fits = Seq1(chosen) + others.ToSeq();
         var band = PredictionBand.Of(chosen,
             selection.Scores.Find(s => s.Family == chosen.Family.Name).Map(s => s.Backtests).IfNone(Seq<Backtest>()),
-            others.Filter(f => selection.Tied.Contains(f.Family.Name)).ToSeq());
+            others.Filter(f => selection.Tied.Contains(f.Family.Name)).ToSeq())
+            with { Plausible = others.Filter(f => selection.Plausible.Contains(f.Family.Name)).ToSeq() };
         var regions = Regions.Label(chosen, sorted.Select(p => new Observation(p.M, p.Error)).ToList(), o.BestGuess);
         var predictions = sorted.Select((p, i) =>
         {
@@ -172,6 +173,8 @@ public sealed record CurveAnalysis(string Curve, Selection Selection, CurveFit F
             notes.Add($"{family} not fitted: {error}");
         if (selection.Tied.Count > 0)
             notes.Add($"the backtests could not tell {chosen.Family.Name} from {string.Join(", ", selection.Tied)}: the bands hold their predictions too");
+        if (selection.Plausible.Count > 0)
+            notes.Add($"the backtests ranked {string.Join(", ", selection.Plausible)} below {chosen.Family.Name}, not decisively (score within {FamilySelection.PlausibleFactor:G}x): the bands hold their predictions");
         double expo = chosen.Family.Exponent(chosen.Theta);
         if (Math.Abs(expo) > 3 || chosen.Theta.Any(v => Math.Abs(v) > 1e12))
             notes.Add($"the {chosen.Family.Name} fit has extreme parameters (exponent {expo:G3}; {string.Join(", ", chosen.Parameters.Map(p => $"{p.Name} {p.Value:G3}"))}): its extrapolation rests on very few points' curvature");

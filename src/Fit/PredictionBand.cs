@@ -19,6 +19,9 @@ namespace Lab.Fit;
 /// <item>the bands of the families the selection could not tell from the chosen one (<see cref="Selection.Tied"/>):
 /// the band holds them too (model-selection uncertainty), and the predicted error is the average of the chosen and
 /// the tied families' predictions (geometric mean, equal weights: the backtests could not rank them);</item>
+/// <item>the predictions of the families the backtests ranked below the chosen one but not decisively
+/// (<see cref="Selection.Plausible"/>, <see cref="Plausible"/>): the band reaches them, so where the families that fit
+/// the data about as well disagree beyond it, the band says so;</item>
 /// <item>never narrower than <see cref="Resolution"/> on either side (the fits' numerical resolution: a noise-free
 /// curve is known to that, not exactly).</item>
 /// </list>
@@ -70,6 +73,10 @@ public sealed record PredictionBand(CurveFit Fit, Seq<CurveFit> Tied, double Lar
     /// <summary>The chosen fit's miss over the top doubling of its data beyond its noise (<see cref="Bias"/>).</summary>
     public double TailBias { get; init; }
 
+    /// <summary>Fits of the families the backtests ranked below the chosen one but not decisively: the band holds their
+    /// predictions (not their bands; they do not move the predicted error).</summary>
+    public Seq<CurveFit> Plausible { get; init; }
+
     /// <summary>The extra half-width beyond the data at m, in log error: the backtests' drift and the fit's tail bias,
     /// each grown with the doublings beyond the data, in quadrature.</summary>
     public double Extrapolation(double m)
@@ -100,6 +107,11 @@ public sealed record PredictionBand(CurveFit Fit, Seq<CurveFit> Tied, double Lar
         {
             var (tl, th) = Widen(p);
             l = Math.Min(l, tl); h = Math.Max(h, th);
+        }
+        foreach (var f in Plausible)
+        {
+            double v = f.Predict(m);
+            if (v > 0 && double.IsFinite(v)) { l = Math.Min(l, Math.Log(v)); h = Math.Max(h, Math.Log(v)); }
         }
         l = Math.Min(l, centre - Resolution); h = Math.Max(h, centre + Resolution);
         return own with { Value = Math.Exp(centre), Lower = Math.Exp(l), Upper = Math.Exp(h) };

@@ -21,9 +21,12 @@ public sealed record Backtest(double Cut, double M, double LogError)
 /// <param name="Backtests">Every prediction it made, by cut.</param>
 public sealed record FamilyScore(string Family, double Score, int FitPoints, int HeldBack, bool Eligible, Seq<Backtest> Backtests = default);
 
-/// <summary>The family chosen for a curve, every family's score, the horizon the backtests predicted over, and the
-/// families the backtests could not tell from the chosen one (their fits widen its bands: model-selection uncertainty).</summary>
-public sealed record Selection(ICurveFamily Chosen, Seq<FamilyScore> Scores, double Horizon = FamilySelection.DefaultHorizon, Seq<string> Tied = default);
+/// <summary>The family chosen for a curve, every family's score, the horizon the backtests predicted over, the
+/// families the backtests could not tell from the chosen one (their fits widen its bands and share its prediction), and
+/// the families they ranked below it but not decisively (<see cref="FamilySelection.PlausibleFactor"/>: the band holds
+/// their predictions; model-selection uncertainty).</summary>
+public sealed record Selection(ICurveFamily Chosen, Seq<FamilyScore> Scores, double Horizon = FamilySelection.DefaultHorizon, Seq<string> Tied = default,
+    Seq<string> Plausible = default);
 
 /// <summary>
 /// Chooses the family that extrapolates best over the distance the user asks about, by rolling-origin backtests: the
@@ -36,7 +39,8 @@ public sealed record Selection(ICurveFamily Chosen, Seq<FamilyScore> Scores, dou
 /// compared in order of parameter count, on the cuts both took part in, and a more complex family replaces the
 /// simpler one only if it wins on at least two cuts' worth of backtests (two cuts, or one curve-end cut whose
 /// window holds two points or more), scores at least 10 % lower, and lower by more than the points' noise can explain
-/// (the noise sd over √predictions). Families whose score is within that margin of the chosen one's are <c>Tied</c>.</para>
+/// (the noise sd over √predictions). Families whose score is within that margin of the chosen one's are <c>Tied</c>;
+/// the others whose score is at most <see cref="PlausibleFactor"/> times the chosen one's are <c>Plausible</c>.</para>
 /// <para>With too few points for any backtest the power law + irreducible error is used when it has a point to spare
 /// (4 or more), else the pure power law.</para>
 /// </summary>
@@ -46,6 +50,11 @@ public static class FamilySelection
     public const double DefaultHorizon = 2;
     /// <summary>Most backtest cuts per curve.</summary>
     public const int MaxCuts = 5;
+    /// <summary>A family whose backtest score is at most this many times the chosen one's (on the cuts both took part
+    /// in) is ranked below it but not decisively: a score is the mean of 2–5 cuts' mean absolute log errors, and two
+    /// such means of equally good extrapolations differ by a factor of 2 often enough that the band should not rule
+    /// the other family out. Its prediction lies inside the band; the reported prediction does not change.</summary>
+    public const double PlausibleFactor = 2;
 
     /// <summary>Chooses among the candidates for the (validated, sorted, distinct-size) points.</summary>
     public static Selection Choose(Seq<Observation> pts, Seq<ICurveFamily> candidates, double horizon = DefaultHorizon)
@@ -112,7 +121,12 @@ public static class FamilySelection
             var (sBest, sR, count, shared) = Common(best.ByCut, r.ByCut);
             return shared > 0 && double.IsFinite(sR) && Math.Abs(sR - sBest) <= Math.Max(0.1 * sBest, Margin(count));
         }).Select(r => r.Family.Name).ToSeq();
-        return new Selection(best.Family, scores, horizon, tied);
+        var plausible = ranked.Where(r => r.Family.Name != best.Family.Name && !tied.Contains(r.Family.Name)).Where(r =>
+        {
+            var (sBest, sR, _, shared) = Common(best.ByCut, r.ByCut);
+            return shared > 0 && double.IsFinite(sR) && sR <= PlausibleFactor * sBest;
+        }).Select(r => r.Family.Name).ToSeq();
+        return new Selection(best.Family, scores, horizon, tied, plausible);
     }
 
     static double Mean(IEnumerable<Backtest[]> cuts)

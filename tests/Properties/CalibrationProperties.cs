@@ -51,6 +51,23 @@ public class CalibrationProperties(ITestOutputHelper output)
             .Label($"held {r.Held}, covered {r.Covered}, ratios {string.Join(" ", r.MissToBand.Select(x => x.ToString("G3")))}");
     }
 
+    /// <summary>The families the backtests ranked below the chosen one but within <see cref="FamilySelection.PlausibleFactor"/>
+    /// of its score are neither the chosen nor a tied family, and the band holds their fits' predictions at every size.</summary>
+    [Property(MaxTest = 25, Arbitrary = [typeof(SuiteArbitraries)])]
+    public Property The_band_holds_the_plausible_families_predictions(SuiteCurve c)
+    {
+        var a = CurveAnalysis.Run("c", c.Curve.Observed(), new AnalysisOptions(Resamples: 40));
+        return a.Match(x =>
+        {
+            var s = x.Selection;
+            bool named = s.Plausible.ForAll(p => p != s.Chosen.Name && !s.Tied.Contains(p));
+            var fits = x.Fits.Filter(f => s.Plausible.Contains(f.Family.Name));
+            bool held = x.Predictions.ForAll(p => fits.ForAll(f => p.Lower <= f.Predict(p.M) * (1 + 1e-9) && f.Predict(p.M) <= p.Upper * (1 + 1e-9)));
+            return (named && held)
+                .Label($"chosen {s.Chosen.Name} tied [{string.Join(",", s.Tied)}] plausible [{string.Join(",", s.Plausible)}] fits {fits.Count}");
+        }, e => false.Label(e.ToString()));
+    }
+
     [Property(MaxTest = 30, Arbitrary = [typeof(SuiteArbitraries)])]
     public Property Every_band_holds_its_own_prediction(SuiteCurve c)
     {
