@@ -75,12 +75,15 @@ public static class FitCalibration
                 var f = ok.Where(r => r.Curve.Kind == k && r.Curve.Noise == n).ToArray();
                 return f.Length == 0 ? "—" : $"{100 * f.Average(r => r.Coverage):F0}%";
             })).ToArray()));
+        // the kinds whose shape changes (break, transition, second step), their curves split by where the change lies
+        CurveKind[] changing = [CurveKind.Broken, CurveKind.Saturating, CurveKind.Steps];
+        IEnumerable<(string Name, CalibrationResult[] Results)> ByChange(CurveKind k, string inData, string beyond)
+        {
+            var of = results.Where(r => r.Curve.Kind == k).ToArray();
+            return [($"{k}: {inData}", of.Where(r => !r.Curve.ChangeBeyondData).ToArray()), ($"{k}: {beyond}", of.Where(r => r.Curve.ChangeBeyondData).ToArray())];
+        }
         report.Table("By where the shape changes (break, transition, second step)", headers,
-            new[] { CurveKind.Broken, CurveKind.Saturating, CurveKind.Steps }.SelectMany(k => new[]
-            {
-                Group($"{k}: in the fitted data", results.Where(r => r.Curve.Kind == k && !r.Curve.ChangeBeyondData)),
-                Group($"{k}: beyond it", results.Where(r => r.Curve.Kind == k && r.Curve.ChangeBeyondData)),
-            }));
+            changing.SelectMany(k => ByChange(k, "in the fitted data", "beyond it")).Select(g => Group(g.Name, g.Results)));
         // how wide the band is against the miss it must hold: noisy curves (noise-free ones are predicted to the fits'
         // resolution, so any band holds them), pooled over held-out points
         string[] Sharpness(string name, IEnumerable<CalibrationResult> rs)
@@ -91,13 +94,9 @@ public static class FitCalibration
         }
         report.Table("How wide the band is against the miss (noisy curves; |ln(truth/predicted)| / half-width; a band as wide as it must be: median ~0.34, 95th percentile ~1)",
             ["group", "held-out points", "median", "95th percentile", "within the band"],
-            Enum.GetValues<CurveKind>().SelectMany(k => k is CurveKind.Pure or CurveKind.Floor
-                ? new[] { Sharpness(k.ToString(), results.Where(r => r.Curve.Kind == k)) }
-                : new[]
-                {
-                    Sharpness($"{k}: change in the fitted data", results.Where(r => r.Curve.Kind == k && !r.Curve.ChangeBeyondData)),
-                    Sharpness($"{k}: change beyond it", results.Where(r => r.Curve.Kind == k && r.Curve.ChangeBeyondData)),
-                }).Append(Sharpness("all", results)));
+            Enum.GetValues<CurveKind>().SelectMany(k => changing.Contains(k) ? ByChange(k, "change in the fitted data", "change beyond it")
+                    : [(k.ToString(), results.Where(r => r.Curve.Kind == k).ToArray())])
+                .Select(g => Sharpness(g.Name, g.Results)).Append(Sharpness("all", results)));
         var chosen = results.Where(r => r.Held > 0).GroupBy(r => r.Family).Select(g => $"{g.Key} {g.Count()}");
         report.Line($"families chosen: {string.Join(", ", chosen)}");
         foreach (var r in results.Where(r => r.Held == 0).Take(5)) report.Line($"not fitted: {r.Curve}: {r.Error}");
